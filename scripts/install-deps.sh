@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a purpose needs, only those that are missing.
+#   run   - nothing beyond the .NET SDK (curl for the printed examples)
+#   test  - the real peers the tests drive: PostgreSQL, curl, nginx, haproxy
+#   bench - load generators and reference proxies: wrk, h2load, nginx, haproxy
+set -euo pipefail
+purpose=${1:-test}
+
+declare -A binary_of=(
+  [curl]=/usr/bin/curl
+  [postgresql]=/usr/lib/postgresql/15/bin/initdb
+  [nginx-light]=/usr/sbin/nginx
+  [haproxy]=/usr/sbin/haproxy
+  [wrk]=/usr/bin/wrk
+  [nghttp2-client]=/usr/bin/h2load
+  [procps]=/usr/bin/ps
+)
+
+case "$purpose" in
+  run) wanted=(curl) ;;
+  test) wanted=(curl postgresql nginx-light haproxy procps) ;;
+  bench) wanted=(curl nginx-light haproxy wrk nghttp2-client procps) ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
+esac
+
+missing=()
+for package in "${wanted[@]}"; do
+  [ -x "${binary_of[$package]}" ] || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v dotnet >/dev/null; then
+  echo "error: the .NET 10 SDK is not installed; see https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2
+  exit 1
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "error: missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The packaged services are not wanted running: tests start their own on loopback.
+for service in nginx haproxy postgresql; do
+  if command -v service >/dev/null && service "$service" status >/dev/null 2>&1; then
+    service "$service" stop >/dev/null 2>&1 || true
+  fi
+done

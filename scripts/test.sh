@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test project and ends with one summary line: "N passed, N failed".
+set -uo pipefail
+configuration=${1:-Release}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+results=$(mktemp -d)
+status=0
+dotnet test TunnelOperator.sln -c "$configuration" --no-build --nologo \
+  --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000 || status=$?
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
+done
+rm -rf "$results"
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$passed" -eq 0 ]; then
+  echo "error: no test ran" >&2
+  exit 1
+fi
+exit $status

@@ -1,0 +1,80 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using TunnelOperator.Protocol;
+
+namespace TunnelOperator.Agent.Connection;
+
+/// <summary>Opens the TLS 1.3 connection to an edge, negotiating the agent protocol by ALPN.</summary>
+public static class EdgeDialer
+{
+    public static async Task<SslStream> ConnectAsync(Uri endpoint, string? caCertificatePath, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (endpoint.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"endpoint '{endpoint}' must be an https:// URL (the edge's control port, or its HTTPS port)");
+        }
+
+        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connectTimeout.CancelAfter(timeout);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endpoint.IdnHost, endpoint.Port, connectTimeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new SocketException((int)SocketError.TimedOut);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var trusted = caCertificatePath is null ? null : LoadCa(caCertificatePath);
+        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = endpoint.IdnHost,
+                ApplicationProtocols = [WireProtocol.Alpn],
+                EnabledSslProtocols = SslProtocols.Tls13,
+                CertificateChainPolicy = trusted is null ? null : new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { trusted },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                },
+            }, connectTimeout.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (!ssl.NegotiatedApplicationProtocol.Protocol.Span.SequenceEqual(WireProtocol.Alpn.Protocol.Span))
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new AuthenticationException($"{endpoint} did not accept the agent protocol (ALPN {WireProtocol.AlpnProtocol}); is this a tunneld edge?");
+        }
+
+        return ssl;
+    }
+
+    private static X509Certificate2 LoadCa(string path)
+    {
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(path);
+        }
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ArgumentException($"--ca-cert {path}: cannot read a PEM certificate there ({e.Message})", e);
+        }
+    }
+}

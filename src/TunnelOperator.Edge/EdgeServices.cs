@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+using TunnelOperator.Edge.Routing;
+using TunnelOperator.Edge.Sessions;
+using TunnelOperator.Store;
+
+namespace TunnelOperator.Edge;
+
+/// <summary>The shared parts of a running edge, handed to the components that need them.</summary>
+public sealed class EdgeServices(EdgeOptions options, TunnelStore store, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+{
+    public EdgeOptions Options { get; internal set; } = options;
+    public TunnelStore Store { get; } = store;
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+    public TimeProvider Time { get; } = timeProvider;
+    public TunnelRegistry Registry { get; } = new();
+    public SessionRegistry Sessions { get; } = new();
+    public HostRouting HostRouting { get; } = new(options.BaseHost);
+    public EdgeMetrics Metrics => _metrics ??= new EdgeMetrics(Registry);
+
+    private EdgeMetrics? _metrics;
+}

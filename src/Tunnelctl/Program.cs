@@ -1,0 +1,7 @@
+using System.CommandLine;
+using Tunnelctl.Commands;
+
+var root = new RootCommand("tunnelctl: expose local services through a TunnelOperator edge");
+root.Subcommands.Add(LoginCommand.Create());
+root.Subcommands.Add(TunnelCommand.Create());
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,7 @@
+using System.CommandLine;
+using Tunneld.Commands;
+
+var root = new RootCommand("tunneld: the TunnelOperator edge (public HTTP(S), agent control plane, admin API)");
+root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(AdminCommands.Create());
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

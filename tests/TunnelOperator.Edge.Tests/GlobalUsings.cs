@@ -1,0 +1,1 @@
+global using TunnelOperator.Edge.Tests.Support;
