@@ -25,6 +25,29 @@ public sealed class PrometheusExporterTests
     }
 
     [Fact]
+    public void EdgeStyleInstruments_RenderTheSeriesTheAdminEndpointPromises()
+    {
+        using var m = new ScrapedMeter();
+        var active = 1;
+        m.Meter.CreateObservableGauge("tunnel_tunnels_active", () => active, description: "Tunnels currently connected to this edge.");
+        var responses = m.Meter.CreateCounter<long>("tunnel_edge_responses_total", description: "Public responses by status code.");
+        var duration = m.Meter.CreateHistogram<double>("tunnel_edge_request_duration_seconds", unit: "s", description: "Time to respond.");
+        responses.Add(1, Tag("code", "204"));
+        responses.Add(1, Tag("code", "502"));
+        duration.Record(0.01);
+        duration.Record(0.2);
+
+        var text = m.Exporter.Render();
+
+        Exposition.Parse(text);
+        Assert.Contains("tunnel_tunnels_active 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("tunnel_edge_responses_total{code=\"204\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("tunnel_edge_responses_total{code=\"502\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE tunnel_edge_request_duration_seconds histogram\n", text, StringComparison.Ordinal);
+        Assert.Contains("tunnel_edge_request_duration_seconds_count 2\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Counter_NameEndingInTotal_IsUsedAsItIs()
     {
         using var m = new ScrapedMeter();
