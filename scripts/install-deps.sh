@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a purpose needs, only those that are missing.
 #   run   - nothing beyond the .NET SDK (curl for the printed examples)
-#   test  - the real peers the tests drive: PostgreSQL, curl, nginx, haproxy
+#   test  - the real peers the tests drive: PostgreSQL, curl, nginx, haproxy, and Go with
+#           hashicorp/yamux (a yamux peer nobody here wrote, for the multiplexer's interop tests)
 #   bench - load generators and reference proxies: wrk, h2load, nginx, haproxy
 set -euo pipefail
 purpose=${1:-test}
@@ -14,18 +15,20 @@ declare -A binary_of=(
   [wrk]=/usr/bin/wrk
   [nghttp2-client]=/usr/bin/h2load
   [procps]=/usr/bin/ps
+  [golang-go]=/usr/bin/go
+  [golang-github-hashicorp-yamux-dev]=/usr/share/gocode/src/github.com/hashicorp/yamux/session.go
 )
 
 case "$purpose" in
   run) wanted=(curl) ;;
-  test) wanted=(curl postgresql nginx-light haproxy procps) ;;
+  test) wanted=(curl postgresql nginx-light haproxy procps golang-go golang-github-hashicorp-yamux-dev) ;;
   bench) wanted=(curl nginx-light haproxy wrk nghttp2-client procps) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()
 for package in "${wanted[@]}"; do
-  [ -x "${binary_of[$package]}" ] || missing+=("$package")
+  [ -e "${binary_of[$package]}" ] || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -65,7 +65,16 @@ public static class AdminApi
                 return;
             }
 
-            await next(context).ConfigureAwait(false);
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Store.StoreUnavailableException e) when (!context.Response.HasStarted)
+            {
+                // The store went away: say so plainly; nothing was written.
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await WriteJsonAsync(context, new AdminErrorView($"the store is unavailable: {e.Message}"), AdminJsonContext.Default.AdminErrorView).ConfigureAwait(false);
+            }
         });
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));

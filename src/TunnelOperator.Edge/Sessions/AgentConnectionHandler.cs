@@ -5,6 +5,7 @@ using TunnelOperator.Mux;
 using TunnelOperator.Protocol;
 using TunnelOperator.Protocol.Framing;
 using TunnelOperator.Protocol.V1;
+using TunnelOperator.Store;
 
 namespace TunnelOperator.Edge.Sessions;
 
@@ -115,7 +116,19 @@ public sealed partial class AgentConnectionHandler(EdgeServices edge)
                 return null;
             }
 
-            var authenticated = await edge.Store.AuthenticateAsync(hello.Token, stopping).ConfigureAwait(false);
+            AuthenticatedToken? authenticated;
+            try
+            {
+                authenticated = await edge.Store.AuthenticateAsync(hello.Token, stopping).ConfigureAwait(false);
+            }
+            catch (StoreUnavailableException e)
+            {
+                // Not the agent's fault: it should keep its token and retry with backoff.
+                LogStoreUnavailable(_logger, peer, e.Message);
+                await RefuseAsync(mux, stream, control, ErrorCode.Unavailable, "the edge cannot reach its store right now; retrying later will work once it is back", stopping).ConfigureAwait(false);
+                return null;
+            }
+
             if (authenticated is null)
             {
                 edge.Metrics.AgentAuthFailed();
@@ -178,6 +191,9 @@ public sealed partial class AgentConnectionHandler(EdgeServices edge)
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "agent from {Peer} sent a malformed hello: {Reason}")]
     private static partial void LogBadHello(ILogger logger, string peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "agent from {Peer} could not be authenticated: the store is unavailable ({Reason})")]
+    private static partial void LogStoreUnavailable(ILogger logger, string peer, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "agent from {Peer} presented an invalid token")]
     private static partial void LogAuthFailed(ILogger logger, string peer);
