@@ -1,0 +1,7 @@
+namespace TunnelOperator.Store.Database;
+
+internal enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
