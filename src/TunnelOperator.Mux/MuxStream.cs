@@ -1,0 +1,327 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using TunnelOperator.Mux.Framing;
+
+namespace TunnelOperator.Mux;
+
+/// <summary>
+/// One yamux stream: a full-duplex byte stream with flow control in each direction
+/// (spec.md, "Flow Control"). Writes go out as Data frames at once (<see cref="FlushAsync(CancellationToken)"/>
+/// does nothing) and wait while the peer's window is used up. Reads drain a buffer bounded by
+/// the window we granted; consuming half of it sends the peer a window update, so a slow
+/// reader slows the writer down. <see cref="CompleteWritesAsync"/> half-closes (FIN);
+/// <see cref="Abort"/> resets (RST). One reader and one writer at a time.
+/// </summary>
+public sealed partial class MuxStream : Stream
+{
+    // A batch of writes goes out under one flush; capping it keeps other streams' frames,
+    // window updates and pings from queueing behind a large write.
+    private const int MaxWriteBatch = 256 * 1024;
+
+    private const int Idle = 0;
+    private const int Reading = 1;
+    private const int Disposed = 2;
+
+    private static readonly PipeOptions InboundPipeOptions = new(
+        readerScheduler: PipeScheduler.ThreadPool,
+        writerScheduler: PipeScheduler.Inline,
+        pauseWriterThreshold: 0, // never blocks the receive loop; the window bounds what is buffered
+        resumeWriterThreshold: 0,
+        useSynchronizationContext: false);
+
+    private readonly MuxSession _session;
+    private readonly Lock _gate = new();
+    private readonly Pipe _inbound = new(InboundPipeOptions);
+    private readonly int _updateThreshold;
+    private long _sendWindow = MuxOptions.InitialWindow;
+    private TaskCompletionSource? _windowWaiter;
+    private long _receiveCredit;
+    private long _unacknowledged;
+    private bool _finSent;
+    private bool _finReceived;
+    private bool _inboundClosed;
+    private string? _failure;
+    private ITimer? _closeTimer;
+    private int _readState;
+    private int _disposed;
+
+    internal MuxStream(MuxSession session, uint id, int initialReceiveCredit)
+    {
+        _session = session;
+        Id = id;
+        _receiveCredit = initialReceiveCredit;
+        _updateThreshold = session.Options.ReceiveWindow / 2;
+    }
+
+    /// <summary>The stream id: odd when the client opened it, even when the server did.</summary>
+    public uint Id { get; }
+
+    public override bool CanRead => Volatile.Read(ref _disposed) == 0;
+
+    public override bool CanWrite => Volatile.Read(ref _disposed) == 0;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>
+    /// Reads what the peer sent. Returns 0 after the peer's FIN and the data before it; throws
+    /// <see cref="MuxException"/> after a reset or the end of the session. A zero-length read
+    /// waits until data or the end is available without consuming anything.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        EnterRead();
+        try
+        {
+            var reader = _inbound.Reader;
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var data = result.Buffer;
+            if (data.IsEmpty || buffer.IsEmpty)
+            {
+                reader.AdvanceTo(data.Start);
+                return 0;
+            }
+
+            var count = (int)Math.Min(buffer.Length, data.Length);
+            data.Slice(0, count).CopyTo(buffer.Span);
+            reader.AdvanceTo(data.GetPosition(count));
+            OnConsumed(count);
+            return count;
+        }
+        finally
+        {
+            ExitRead();
+        }
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Sends <paramref name="buffer"/> as Data frames, waiting for send window as needed.
+    /// Cancellation stops waiting; bytes already sent stay sent.
+    /// </summary>
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var granted = await ReserveWindowAsync(Math.Min(buffer.Length, MaxWriteBatch), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _session.Writer.WriteDataAsync(Id, buffer[..granted], cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                ReturnWindow(granted); // nothing was written
+                throw;
+            }
+
+            buffer = buffer[granted..];
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) =>
+        WriteAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Does nothing: every write is already on the transport when it returns.</summary>
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Flush()
+    {
+    }
+
+    /// <summary>
+    /// Half-closes: sends FIN after everything written so far. Reads go on until the peer's
+    /// FIN. Idempotent. If the peer does not FIN within the stream close timeout, the stream is reset.
+    /// </summary>
+    public async Task CompleteWritesAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        lock (_gate)
+        {
+            if (_finSent)
+            {
+                return;
+            }
+
+            ThrowIfFailed();
+            _finSent = true;
+        }
+
+        var fin = new FrameHeader(FrameType.WindowUpdate, FrameFlags.Fin, Id, 0);
+        try
+        {
+            await _session.Writer.WriteFrameAsync(fin, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _session.Enqueue(fin); // the FIN is owed either way; send it without waiting
+            throw;
+        }
+        finally
+        {
+            AfterFinSent();
+        }
+    }
+
+    /// <summary>Resets the stream (RST): pending and later reads and writes fail on both sides.</summary>
+    public void Abort() => Reset($"stream {Id} was aborted", sendRst: true);
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>
+    /// Closes the stream and releases it from the session; never throws. Sends FIN if we had
+    /// not, or RST instead if the peer is still sending: nobody will read its data anymore.
+    /// </summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            base.Dispose(disposing);
+            return;
+        }
+
+        FrameHeader? frame = null;
+        lock (_gate)
+        {
+            if (_failure is null)
+            {
+                if (!_finReceived)
+                {
+                    frame = new FrameHeader(FrameType.WindowUpdate, FrameFlags.Rst, Id, 0);
+                    _failure = $"stream {Id} was disposed";
+                }
+                else if (!_finSent)
+                {
+                    frame = new FrameHeader(FrameType.WindowUpdate, FrameFlags.Fin, Id, 0);
+                    _finSent = true;
+                }
+            }
+
+            _failure ??= $"stream {Id} was disposed";
+            CloseInboundLocked(_failure);
+            WakeWriterLocked();
+        }
+
+        if (frame is { } f)
+        {
+            _session.Enqueue(f);
+        }
+
+        _closeTimer?.Dispose();
+        _session.Release(this);
+        if (Interlocked.Exchange(ref _readState, Disposed) == Idle)
+        {
+            _inbound.Reader.Complete();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void EnterRead()
+    {
+        var state = Interlocked.CompareExchange(ref _readState, Reading, Idle);
+        ObjectDisposedException.ThrowIf(state == Disposed, this);
+
+        if (state == Reading)
+        {
+            throw new InvalidOperationException("another read is already pending on this stream");
+        }
+    }
+
+    private void ExitRead()
+    {
+        // A dispose that raced with this read left completing the pipe's reader to us.
+        if (Interlocked.CompareExchange(ref _readState, Idle, Reading) == Disposed)
+        {
+            _inbound.Reader.Complete();
+        }
+    }
+
+    private ValueTask<int> ReserveWindowAsync(int wanted, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (TryTakeWindowLocked(wanted, out var granted))
+            {
+                return new ValueTask<int>(granted);
+            }
+        }
+
+        return WaitForWindowAsync(wanted, cancellationToken);
+    }
+
+    private async ValueTask<int> WaitForWindowAsync(int wanted, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wake;
+            lock (_gate)
+            {
+                if (TryTakeWindowLocked(wanted, out var granted))
+                {
+                    return granted;
+                }
+
+                _windowWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wake = _windowWaiter.Task;
+            }
+
+            await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool TryTakeWindowLocked(int wanted, out int granted)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ThrowIfFailed();
+        if (_finSent)
+        {
+            throw new MuxException($"stream {Id} is closed for writing");
+        }
+
+        granted = (int)Math.Min(wanted, _sendWindow);
+        _sendWindow -= granted;
+        return granted > 0;
+    }
+
+    private void ReturnWindow(int count)
+    {
+        lock (_gate)
+        {
+            _sendWindow += count;
+            WakeWriterLocked();
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null)
+        {
+            throw new MuxException(_failure);
+        }
+    }
+
+    private void WakeWriterLocked()
+    {
+        _windowWaiter?.TrySetResult();
+        _windowWaiter = null;
+    }
+}
