@@ -44,10 +44,18 @@ public sealed partial class TunnelStore
                         + $"use a name of at most {room} characters (your slug '{user.Slug}' takes the rest)");
                 }
 
-                // Subdomains are <name>-<slug> and slugs are unique, so this only happens when an
-                // admin rewrote a slug; the other tunnel keeps its subdomain.
-                if (await db.Tunnels.AnyAsync(t => t.Subdomain == subdomain, token).ConfigureAwait(false))
+                var holder = await db.Tunnels.FirstOrDefaultAsync(t => t.Subdomain == subdomain, token).ConfigureAwait(false);
+                if (holder is not null && holder.UserId == userId && holder.Name == name)
                 {
+                    // A concurrent claim of this very tunnel committed between our two reads
+                    // (read committed gives each statement a fresh snapshot on PostgreSQL).
+                    return StoreResult<TunnelRecord>.Success(holder.ToRecord());
+                }
+
+                if (holder is not null)
+                {
+                    // Subdomains are <name>-<slug> and slugs are unique, so this only happens
+                    // when an admin rewrote a slug; the other tunnel keeps its subdomain.
                     return Fail<TunnelRecord>(StoreError.Conflict, $"subdomain '{subdomain}' is already taken by another tunnel; choose another name");
                 }
 
