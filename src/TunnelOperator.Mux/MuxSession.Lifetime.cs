@@ -29,6 +29,18 @@ public sealed partial class MuxSession
         }
     }
 
+    /// <summary>The value of the ping awaiting its answer; for tests.</summary>
+    internal uint? OutstandingPing
+    {
+        get
+        {
+            lock (_pingGate)
+            {
+                return _outstandingPing;
+            }
+        }
+    }
+
     private void StartTimers()
     {
         if (_options.KeepAliveEnabled)

@@ -25,6 +25,9 @@ internal static class Payload
         }
     }
 
+    /// <summary>One read of up to 16 bytes; for asserting what a read does.</summary>
+    public static async Task<int> ReadOnceAsync(Stream stream) => await stream.ReadAsync(new byte[16], Within.Token);
+
     /// <summary>Reads until EOF, returning everything.</summary>
     public static async Task<byte[]> ReadToEndAsync(Stream stream, int bufferSize = 16 * 1024)
     {
