@@ -1,0 +1,49 @@
+using TunnelOperator.ControlPlane.Api;
+using TunnelOperator.ControlPlane.Storage;
+
+namespace TunnelOperator.ControlPlane.Builtins;
+
+/// <summary>The built-in resources the local control plane serves, declared as kube-apiserver's discovery shows them.</summary>
+internal static class BuiltinResources
+{
+    public static IReadOnlyList<ResourceDefinition> Create(ObjectStore store, TimeProvider time)
+    {
+        var workloadVerbs = ResourceDefinition.StandardVerbs;
+        IReadOnlyList<string> noCollectionDelete = ["create", "delete", "get", "list", "patch", "update", "watch"];
+        return
+        [
+            Core("namespaces", "namespace", "Namespace", namespaced: false, ["ns"]) with { HasStatus = true, Strategy = new NamespaceStrategy(), Verbs = noCollectionDelete },
+            Core("configmaps", "configmap", "ConfigMap", namespaced: true, ["cm"]) with { Strategy = new ConfigMapStrategy() },
+            Core("endpoints", "endpoints", "Endpoints", namespaced: true, ["ep"]),
+            Core("events", "event", "Event", namespaced: true, ["ev"]) with { Strategy = new EventStrategy() },
+            Core("pods", "pod", "Pod", namespaced: true, ["po"]) with { HasStatus = true, Categories = ["all"], Strategy = new PodStrategy() },
+            Core("secrets", "secret", "Secret", namespaced: true, []) with { Strategy = new SecretStrategy() },
+            Core("serviceaccounts", "serviceaccount", "ServiceAccount", namespaced: true, ["sa"]),
+            Core("services", "service", "Service", namespaced: true, ["svc"]) with { HasStatus = true, Categories = ["all"], Strategy = new ServiceStrategy(store), Verbs = noCollectionDelete },
+            Apps("deployments", "deployment", "Deployment", ["deploy"]) with { Verbs = workloadVerbs, Strategy = new WorkloadStrategy(deployment: true) },
+            Apps("replicasets", "replicaset", "ReplicaSet", ["rs"]) with { Verbs = workloadVerbs, Strategy = new WorkloadStrategy(deployment: false) },
+            new ResourceDefinition
+            {
+                Group = "coordination.k8s.io", Version = "v1", Resource = "leases", Singular = "lease", Kind = "Lease", Namespaced = true,
+            },
+            new ResourceDefinition
+            {
+                Group = "apiextensions.k8s.io", Version = "v1", Resource = "customresourcedefinitions", Singular = "customresourcedefinition",
+                Kind = "CustomResourceDefinition", Namespaced = false, ShortNames = ["crd", "crds"], Categories = ["api-extensions"],
+                HasStatus = true, TracksGeneration = true, Strategy = new CrdStrategy(time),
+            },
+        ];
+    }
+
+    private static ResourceDefinition Core(string resource, string singular, string kind, bool namespaced, IReadOnlyList<string> shortNames) => new()
+    {
+        Group = "", Version = "v1", Resource = resource, Singular = singular, Kind = kind, Namespaced = namespaced, ShortNames = shortNames,
+    };
+
+    private static ResourceDefinition Apps(string resource, string singular, string kind, IReadOnlyList<string> shortNames) => new()
+    {
+        Group = "apps", Version = "v1", Resource = resource, Singular = singular, Kind = kind, Namespaced = true, ShortNames = shortNames,
+        Categories = ["all"], HasStatus = true, TracksGeneration = true,
+        Scale = new ScaleSpec(".spec.replicas", ".status.replicas", ".spec.selector"),
+    };
+}

@@ -1,0 +1,95 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using TunnelOperator.ControlPlane.Api;
+
+namespace TunnelOperator.ControlPlane.Server;
+
+/// <summary>Reads a request body within the size limit and decodes it as JSON or YAML.</summary>
+internal static class RequestBody
+{
+    public static async Task<(string? Text, ApiError? Error)> ReadTextAsync(HttpContext context, long limit)
+    {
+        if (context.Request.ContentLength > limit)
+        {
+            return (null, ApiError.RequestTooLarge());
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return (null, ApiError.RequestTooLarge());
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return (Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+    }
+
+    public static string MediaType(HttpContext context)
+    {
+        var ct = context.Request.ContentType ?? "";
+        var semi = ct.IndexOf(';', StringComparison.Ordinal);
+        return (semi < 0 ? ct : ct[..semi]).Trim().ToLowerInvariant();
+    }
+
+    /// <summary>Decodes JSON (or YAML when the media type says so); malformed input is a 400 saying what is wrong.</summary>
+    public static (JsonNode? Node, ApiError? Error) Decode(string text, string mediaType)
+    {
+        var yaml = mediaType.Contains("yaml", StringComparison.Ordinal);
+        try
+        {
+            var node = yaml ? YamlJson.Parse(text) : JsonNode.Parse(text, new JsonNodeOptions { PropertyNameCaseInsensitive = false }, new JsonDocumentOptions { MaxDepth = 256 });
+            if (node is JsonObject obj)
+            {
+                // Force duplicate-key detection now rather than on first access.
+                _ = obj.Count;
+            }
+
+            return (node, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiError.BadRequest($"couldn't get version/kind; json parse error: {e.Message}"));
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            return (null, ApiError.BadRequest($"error converting YAML to JSON: yaml: {e.Message}"));
+        }
+        catch (ArgumentException e)
+        {
+            return (null, ApiError.BadRequest($"couldn't get version/kind; json parse error: {e.Message}"));
+        }
+    }
+
+    public static async Task<(JsonObject? Object, ApiError? Error)> ReadObjectAsync(HttpContext context, long limit)
+    {
+        var (text, error) = await ReadTextAsync(context, limit);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        var mediaType = MediaType(context);
+        if (mediaType.Length > 0 && mediaType is not ("application/json" or "application/yaml" or "*/*"))
+        {
+            return (null, ApiError.UnsupportedMediaType(mediaType, ["application/json", "application/yaml"]));
+        }
+
+        var (node, decodeError) = Decode(text!, mediaType);
+        if (decodeError is not null)
+        {
+            return (null, decodeError);
+        }
+
+        return node is JsonObject obj
+            ? (obj, null)
+            : (null, ApiError.BadRequest("Object 'Kind' is missing in '" + text + "'"));
+    }
+}
