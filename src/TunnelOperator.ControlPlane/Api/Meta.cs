@@ -21,6 +21,32 @@ internal static class Meta
     public static string? Str(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
+    /// <summary>An integer from a node, whether parsed from JSON or built in code (int, long, or an integral double).</summary>
+    public static long? Long(JsonNode? node)
+    {
+        if (node is not JsonValue v)
+        {
+            return null;
+        }
+
+        if (v.TryGetValue<long>(out var l))
+        {
+            return l;
+        }
+
+        if (v.TryGetValue<int>(out var i))
+        {
+            return i;
+        }
+
+        if (v.TryGetValue<double>(out var d) && Math.Floor(d) == d && Math.Abs(d) < 9e15)
+        {
+            return (long)d;
+        }
+
+        return null;
+    }
+
     public static string Name(JsonObject obj) => Str(obj["metadata"]?["name"]) ?? "";
 
     public static string Namespace(JsonObject obj) => Str(obj["metadata"]?["namespace"]) ?? "";

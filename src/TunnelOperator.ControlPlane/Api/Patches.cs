@@ -35,15 +35,7 @@ internal static class Patches
                     result = JsonMergePatch.Apply(target, patch);
                     break;
                 default:
-                    // PENDING Patching/StrategicMergePatch with BuiltinPatchMeta: until it lands, a merge patch
-                    // (maps merge the same way; lists are replaced rather than merged by key).
-                    if (patch is JsonObject directives)
-                    {
-                        directives.Remove("$setElementOrder");
-                        directives.Remove("$retainKeys");
-                    }
-
-                    result = JsonMergePatch.Apply(target, patch);
+                    result = StrategicMergePatch.Apply(target, patch, BuiltinPatchMeta.For(def.ApiVersion, def.Kind));
                     break;
             }
 

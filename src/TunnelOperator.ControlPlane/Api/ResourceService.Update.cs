@@ -120,7 +120,7 @@ internal sealed partial class ResourceService
         def.Strategy.PrepareForUpdate(next, current, def);
         if (def.TracksGeneration && !JsonNode.DeepEquals(SpecPart(next, def), SpecPart(current, def)))
         {
-            var generation = oldMeta["generation"] is JsonValue g && g.TryGetValue<long>(out var gv) ? gv : 0;
+            var generation = Meta.Long(oldMeta["generation"]) is { } gv ? gv : 0;
             meta["generation"] = generation + 1;
         }
 

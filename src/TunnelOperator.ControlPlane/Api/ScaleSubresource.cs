@@ -67,7 +67,7 @@ internal static class ScaleSubresource
 
     public static async Task<WriteOutcome> UpdateAsync(ResourceService service, ResourceDefinition def, string ns, string name, JsonObject scaleBody, WriteOptions options, CancellationToken ct)
     {
-        var replicas = scaleBody["spec"]?["replicas"] is JsonValue v && v.TryGetValue<long>(out var r) ? r : (long?)null;
+        var replicas = Meta.Long(scaleBody["spec"]?["replicas"]) is { } r ? r : (long?)null;
         if (replicas is null or < 0)
         {
             return WriteOutcome.Failed(ApiError.Invalid(new GroupKind("autoscaling", "Scale"), name,
@@ -107,7 +107,7 @@ internal static class ScaleSubresource
     }
 
     private static long? ReadInt(JsonObject obj, string path) =>
-        Read(obj, path) is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
+        Meta.Long(Read(obj, path));
 
     /// <summary>A merge patch setting one dotted path.</summary>
     private static JsonObject Build(string path, JsonNode value)

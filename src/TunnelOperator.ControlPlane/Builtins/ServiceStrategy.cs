@@ -123,7 +123,7 @@ internal sealed class ServiceStrategy : ResourceStrategy
         {
             for (var i = 0; i < ports.Count; i++)
             {
-                if (ports[i]?["port"] is not JsonValue pv || !pv.TryGetValue<long>(out var port) || port is < 1 or > 65535)
+                if (Meta.Long(ports[i]?["port"]) is not { } port || port is < 1 or > 65535)
                 {
                     errors.Add(FieldError.Invalid($"spec.ports[{i}].port", ports[i]?["port"], "must be between 1 and 65535, inclusive"));
                 }
@@ -186,7 +186,7 @@ internal sealed class ServiceStrategy : ResourceStrategy
         {
             var (services, _) = _store.List(new ResourceKey("", "services"), null);
             var used = services.SelectMany(s => (s["spec"]?["ports"] as JsonArray)?.OfType<JsonObject>() ?? [])
-                .Select(p => p["nodePort"] is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0).ToHashSet();
+                .Select(p => Meta.Long(p["nodePort"]) is { } n ? n : 0).ToHashSet();
             for (long port = 30000; port <= 32767; port++)
             {
                 if (!used.Contains(port) && _reservedPorts.Add(port))

@@ -82,9 +82,9 @@ internal sealed class WorkloadStrategy : ResourceStrategy
             errors.Add(FieldError.Invalid("spec.selector", selector, "field is immutable"));
         }
 
-        if (obj["spec"]?["replicas"] is JsonValue r && r.TryGetValue<long>(out var replicas) && replicas < 0)
+        if (Meta.Long(obj["spec"]?["replicas"]) is { } replicas && replicas < 0)
         {
-            errors.Add(FieldError.Invalid("spec.replicas", r, "must be greater than or equal to 0"));
+            errors.Add(FieldError.Invalid("spec.replicas", obj["spec"]?["replicas"], "must be greater than or equal to 0"));
         }
 
         errors.AddRange(PodSpecDefaults.Validate(obj["spec"]?["template"]?["spec"], "spec.template.spec"));

@@ -12,7 +12,7 @@ namespace TunnelOperator.ControlPlane.Discovery;
 /// </summary>
 internal static class DiscoveryDocuments
 {
-    private static readonly JsonArray SubresourceVerbs = ["get", "patch", "update"];
+    private static readonly JsonArray SubresourceVerbs = new("get", "patch", "update");
 
     /// <summary>Group names in the order served: built-in groups first, as kube-apiserver lists them.</summary>
     public static IReadOnlyList<(string Group, IReadOnlyList<string> Versions)> Groups(IReadOnlyList<ResourceDefinition> all, bool core)

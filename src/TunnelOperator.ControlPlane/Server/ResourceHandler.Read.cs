@@ -132,7 +132,7 @@ internal sealed partial class ResourceHandler
 
         var served = selected.Select(o => _service.ForRead(def, o)).ToList();
         var rvText = listRv.ToString(CultureInfo.InvariantCulture);
-        if (accept.Kind == OutputKind.Table && Tables.Table(def, served, rvText, IncludeObjectParam(context), _time.GetUtcNow()) is { } table)
+        if (accept.Kind == OutputKind.Table && TableResponses.Table(def, served, rvText, IncludeObjectParam(context), _time.GetUtcNow()) is { } table)
         {
             if (nextToken is not null)
             {

@@ -208,7 +208,7 @@ internal sealed partial class ResourceHandler
 
     private JsonNode Render(ResourceDefinition def, JsonObject obj, Accept accept, string include) => accept.Kind switch
     {
-        OutputKind.Table => Tables.Table(def, [obj], null, include, _time.GetUtcNow()) ?? (JsonNode)obj,
+        OutputKind.Table => TableResponses.Table(def, [obj], null, include, _time.GetUtcNow()) ?? (JsonNode)obj,
         OutputKind.PartialObjectMetadata => PartialMetadata(obj),
         _ => obj,
     };

@@ -145,7 +145,7 @@ internal sealed partial class ResourceHandler
             PropagationPolicy = propagation ?? options.PropagationPolicy,
             PreconditionUid = Meta.Str(body["preconditions"]?["uid"]),
             PreconditionResourceVersion = Meta.Str(body["preconditions"]?["resourceVersion"]),
-            GracePeriodSeconds = body["gracePeriodSeconds"] is JsonValue g && g.TryGetValue<long>(out var grace) ? grace : options.GracePeriodSeconds,
+            GracePeriodSeconds = Meta.Long(body["gracePeriodSeconds"]) is { } grace ? grace : options.GracePeriodSeconds,
             DryRun = options.DryRun || bodyDryRun,
         };
         return (options, null);

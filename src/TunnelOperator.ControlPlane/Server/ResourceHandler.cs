@@ -175,7 +175,7 @@ internal sealed partial class ResourceHandler
 
     private async Task WriteObjectAsync(HttpContext context, ResourceDefinition def, int status, JsonObject obj, Accept accept)
     {
-        if (accept.Kind == OutputKind.Table && Tables.Table(def, [obj], null, IncludeObjectParam(context), _time.GetUtcNow()) is { } table)
+        if (accept.Kind == OutputKind.Table && TableResponses.Table(def, [obj], null, IncludeObjectParam(context), _time.GetUtcNow()) is { } table)
         {
             await Responses.WriteJsonAsync(context, status, table);
             return;
