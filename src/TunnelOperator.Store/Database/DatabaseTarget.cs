@@ -17,7 +17,11 @@ internal sealed record DatabaseTarget(DatabaseProvider Provider, string Connecti
     public static DatabaseTarget From(StoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.DataDirectory, nameof(options));
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+        {
+            throw new ArgumentException("a data directory is required (--data-dir): it holds the SQLite database and the edge's generated files", nameof(options));
+        }
+
         return string.IsNullOrWhiteSpace(options.DatabaseUrl)
             ? Sqlite(Path.GetFullPath(Path.Combine(options.DataDirectory, SqliteFileName)))
             : Postgres(PostgresConnectionStrings.Parse(options.DatabaseUrl));

@@ -37,7 +37,7 @@ internal static class PostgresConnectionStrings
         var scheme = text[..text.IndexOf("://", StringComparison.Ordinal)];
         if (!scheme.Equals("postgres", StringComparison.OrdinalIgnoreCase) && !scheme.Equals("postgresql", StringComparison.OrdinalIgnoreCase))
         {
-            throw Bad($"its scheme is '{UserText.Quote(scheme).Trim('\'')}', but only postgres:// and postgresql:// are supported");
+            throw Bad($"its scheme is {UserText.Quote(scheme)}, but only postgres:// and postgresql:// are supported");
         }
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
