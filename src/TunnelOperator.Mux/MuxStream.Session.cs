@@ -60,10 +60,20 @@ public sealed partial class MuxStream
                 return;
             }
 
+            // Copied block by block: asking the pipe for more than a block at once would take
+            // it off the block pool.
             var writer = _inbound.Writer;
             foreach (var segment in payload)
             {
-                writer.Write(segment.Span);
+                var source = segment.Span;
+                while (!source.IsEmpty)
+                {
+                    var target = writer.GetSpan();
+                    var count = Math.Min(target.Length, source.Length);
+                    source[..count].CopyTo(target);
+                    writer.Advance(count);
+                    source = source[count..];
+                }
             }
 
             // The pipe never pauses (the window bounds it), so this completes at once and

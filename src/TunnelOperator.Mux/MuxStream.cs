@@ -24,6 +24,7 @@ public sealed partial class MuxStream : Stream
     private const int Disposed = 2;
 
     private static readonly PipeOptions InboundPipeOptions = new(
+        pool: Transport.BlockPool.Instance,
         readerScheduler: PipeScheduler.ThreadPool,
         writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 0, // never blocks the receive loop; the window bounds what is buffered
@@ -113,6 +114,7 @@ public sealed partial class MuxStream : Stream
     /// Sends <paramref name="buffer"/> as Data frames, waiting for send window as needed.
     /// Cancellation stops waiting; bytes already sent stay sent.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (!buffer.IsEmpty)

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace TunnelOperator.Mux.Tests.Support;
 
 /// <summary>Deterministic test data and the helpers to send and check it.</summary>
@@ -53,41 +51,58 @@ internal static class Payload
         return buffer;
     }
 
-    /// <summary>Writes <paramref name="total"/> bytes of a repeating block, hashing what it sent.</summary>
-    public static async Task<byte[]> WriteHashedAsync(Stream stream, long total, int seed, int chunk = 64 * 1024)
+    /// <summary>
+    /// A repeating block of pattern bytes; its length is not a power of two, so a lost,
+    /// repeated or reordered chunk shows up as a mismatch at its offset.
+    /// </summary>
+    public static byte[] Block(int seed) => Pattern(seed, (1024 * 1024) + 17);
+
+    /// <summary>Writes <paramref name="total"/> bytes of <see cref="Block"/>, repeated, in writes of <paramref name="chunk"/> bytes.</summary>
+    public static async Task WriteBlocksAsync(Stream stream, long total, int seed, int chunk = 64 * 1024)
     {
-        var block = Pattern(seed, 1024 * 1024 + 17); // not a power of two, so offsets shift between rounds
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var block = Block(seed);
         long sent = 0;
         var offset = 0;
         while (sent < total)
         {
             var length = (int)Math.Min(Math.Min(chunk, total - sent), block.Length - offset);
-            var slice = block.AsMemory(offset, length);
-            await stream.WriteAsync(slice, Within.Token);
-            hash.AppendData(slice.Span);
+            await stream.WriteAsync(block.AsMemory(offset, length), Within.Token);
             sent += length;
             offset = (offset + length) % block.Length;
         }
-
-        return hash.GetHashAndReset();
     }
 
-    /// <summary>Reads to EOF, hashing; returns the byte count and hash.</summary>
-    public static async Task<(long Count, byte[] Hash)> ReadHashedAsync(Stream stream, int bufferSize = 64 * 1024, Action<long>? progress = null)
+    /// <summary>
+    /// Reads to EOF, comparing every byte with what <see cref="WriteBlocksAsync"/> sends for
+    /// <paramref name="seed"/>; returns the count, or throws at the first wrong byte.
+    /// </summary>
+    public static async Task<long> ReadVerifiedAsync(Stream stream, int seed, int bufferSize = 64 * 1024, Action<long>? progress = null)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var block = Block(seed);
         var buffer = new byte[bufferSize];
         long count = 0;
+        var offset = 0;
         while (true)
         {
             var read = await stream.ReadAsync(buffer, Within.Token);
             if (read == 0)
             {
-                return (count, hash.GetHashAndReset());
+                return count;
             }
 
-            hash.AppendData(buffer, 0, read);
+            var checkedBytes = 0;
+            while (checkedBytes < read)
+            {
+                var length = Math.Min(read - checkedBytes, block.Length - offset);
+                if (!buffer.AsSpan(checkedBytes, length).SequenceEqual(block.AsSpan(offset, length)))
+                {
+                    throw new Xunit.Sdk.XunitException($"stream {seed}: wrong bytes near offset {count + checkedBytes}");
+                }
+
+                checkedBytes += length;
+                offset = (offset + length) % block.Length;
+            }
+
             count += read;
             progress?.Invoke(count);
         }
