@@ -128,7 +128,7 @@ internal static class AdminCommands
         {
             store = await TunnelStore.OpenAsync(options, ct);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or IOException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is StoreUnavailableException or System.Data.Common.DbException or IOException or InvalidOperationException or ArgumentException)
         {
             return Fail($"cannot open the store ({e.Message}); check --data-dir / --database-url");
         }
