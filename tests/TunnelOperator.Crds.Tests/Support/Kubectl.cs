@@ -3,15 +3,27 @@ using System.Diagnostics;
 namespace TunnelOperator.Crds.Tests.Support;
 
 /// <summary>
-/// Runs the real kubectl for what it can do without a cluster. Its kubeconfig points at a file
-/// that does not exist, so no command can reach an API server by accident.
+/// Runs the real kubectl. Without a kubeconfig it points at a file that does not exist, so a
+/// command meant to work offline cannot reach an API server by accident.
 /// </summary>
 internal static class Kubectl
 {
     /// <summary>The default kubectl and the newest one the machine image carries (DIRECTION.md).</summary>
     public static IReadOnlyList<string> Binaries { get; } = ["/usr/bin/kubectl", "/usr/lib/google-cloud-sdk/bin/kubectl.1.33"];
 
-    public static async Task<string> RunAsync(string binary, IReadOnlyList<string> arguments, CancellationToken ct)
+    public static async Task<string> RunAsync(string binary, IReadOnlyList<string> arguments, CancellationToken ct, string? kubeconfig = null)
+    {
+        var (exitCode, output, error) = await TryRunAsync(binary, arguments, ct, kubeconfig);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"{binary} {string.Join(' ', arguments)} exited {exitCode}: {error}");
+        }
+
+        return output;
+    }
+
+    /// <summary>Runs kubectl against <paramref name="kubeconfig"/> (none when null) and returns what it said.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> TryRunAsync(string binary, IReadOnlyList<string> arguments, CancellationToken ct, string? kubeconfig = null)
     {
         if (!File.Exists(binary))
         {
@@ -29,7 +41,7 @@ internal static class Kubectl
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["KUBECONFIG"] = Path.Combine(Path.GetTempPath(), "no-such-kubeconfig");
+        start.Environment["KUBECONFIG"] = kubeconfig ?? Path.Combine(Path.GetTempPath(), "no-such-kubeconfig");
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {binary}");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
@@ -45,11 +57,6 @@ internal static class Kubectl
             throw;
         }
 
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{binary} {string.Join(' ', arguments)} exited {process.ExitCode}: {await error}");
-        }
-
-        return await output;
+        return (process.ExitCode, await output, await error);
     }
 }
