@@ -51,18 +51,19 @@ internal static class Payload
         return buffer;
     }
 
-    /// <summary>
-    /// A repeating block of pattern bytes; its length is not a power of two, so a lost,
-    /// repeated or reordered chunk shows up as a mismatch at its offset.
-    /// </summary>
-    public static byte[] Block(int seed) => Pattern(seed, (1024 * 1024) + 17);
+    // One repeating block of pattern bytes shared by all streams (each starts at its own
+    // offset), so the tests' own data does not weigh on the memory they measure. Its length
+    // is not a power of two, so a lost, repeated or reordered chunk shows up as a mismatch.
+    private static readonly byte[] SharedBlock = Pattern(0, (1024 * 1024) + 17);
 
-    /// <summary>Writes <paramref name="total"/> bytes of <see cref="Block"/>, repeated, in writes of <paramref name="chunk"/> bytes.</summary>
+    private static int StartOffset(int seed) => (int)((uint)seed * 7919u % (uint)SharedBlock.Length);
+
+    /// <summary>Writes <paramref name="total"/> bytes of the shared block, repeated from the seed's offset, in writes of <paramref name="chunk"/> bytes.</summary>
     public static async Task WriteBlocksAsync(Stream stream, long total, int seed, int chunk = 64 * 1024)
     {
-        var block = Block(seed);
+        var block = SharedBlock;
         long sent = 0;
-        var offset = 0;
+        var offset = StartOffset(seed);
         while (sent < total)
         {
             var length = (int)Math.Min(Math.Min(chunk, total - sent), block.Length - offset);
@@ -78,10 +79,10 @@ internal static class Payload
     /// </summary>
     public static async Task<long> ReadVerifiedAsync(Stream stream, int seed, int bufferSize = 64 * 1024, Action<long>? progress = null)
     {
-        var block = Block(seed);
+        var block = SharedBlock;
         var buffer = new byte[bufferSize];
         long count = 0;
-        var offset = 0;
+        var offset = StartOffset(seed);
         while (true)
         {
             var read = await stream.ReadAsync(buffer, Within.Token);
