@@ -54,7 +54,7 @@ public sealed partial class TunnelAgent(TunnelClientOptions options, ILoggerFact
             {
                 return new AgentOutcome(AgentOutcomeKind.Stopped, "stopped");
             }
-            catch (Exception e) when (e is IOException or ProtocolViolationException or ObjectDisposedException)
+            catch (Exception e) when (e is IOException or WireProtocolException or ObjectDisposedException)
             {
                 return new AgentOutcome(AgentOutcomeKind.Lost, $"connection to {options.Endpoint} lost: {Describe(e)}");
             }
@@ -221,7 +221,7 @@ public sealed partial class TunnelAgent(TunnelClientOptions options, ILoggerFact
                     await StreamSplice.RunAsync(stream, origin, ct).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException or ProtocolViolationException or ObjectDisposedException)
+            catch (Exception e) when (e is IOException or OperationCanceledException or WireProtocolException or ObjectDisposedException)
             {
                 LogStreamFailed(_logger, stream.Id, e.Message);
                 stream.Abort();

@@ -94,7 +94,7 @@ public sealed partial class AgentConnectionHandler(EdgeServices edge)
                 LogHelloTimeout(_logger, peer);
                 return null;
             }
-            catch (ProtocolViolationException e)
+            catch (WireProtocolException e)
             {
                 LogBadHello(_logger, peer, e.Message);
                 await mux.GoAwayAsync(MuxGoAwayCode.ProtocolError, CancellationToken.None).ConfigureAwait(false);

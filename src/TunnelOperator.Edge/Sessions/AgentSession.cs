@@ -125,7 +125,7 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
-        catch (ProtocolViolationException e)
+        catch (WireProtocolException e)
         {
             LogProtocolViolation(_logger, Id, e.Message);
             await _mux.GoAwayAsync(MuxGoAwayCode.ProtocolError, CancellationToken.None).ConfigureAwait(false);
@@ -225,7 +225,7 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
     }
 
     /// <summary>Removes one of this session's tunnels because something else claimed or revoked it.</summary>
-    public async Task EvictAsync(ActiveTunnel tunnel, CancelReason reason, string message, CancellationToken ct)
+    public async Task EvictAsync(ActiveTunnel tunnel, CancelReason reason, string message, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -233,7 +233,7 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
         }
 
         await tunnel.DisposeAsync().ConfigureAwait(false);
-        await TrySendAsync(new ServerMessage { Cancel = new Cancel { TunnelId = tunnel.Id, Reason = reason, Message = message } }, ct).ConfigureAwait(false);
+        await TrySendAsync(new ServerMessage { Cancel = new Cancel { TunnelId = tunnel.Id, Reason = reason, Message = message } }, cancellationToken).ConfigureAwait(false);
         bool empty;
         lock (_gate)
         {

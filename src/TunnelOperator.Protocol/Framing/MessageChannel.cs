@@ -29,7 +29,7 @@ public sealed class MessageChannel<TIn, TOut> : IAsyncDisposable
 
     /// <summary>
     /// Reads the next message. Returns null at a clean end of stream; throws
-    /// <see cref="ProtocolViolationException"/> when the peer sends bytes that are not a valid message.
+    /// <see cref="WireProtocolException"/> when the peer sends bytes that are not a valid message.
     /// </summary>
     public async ValueTask<TIn?> ReadAsync(CancellationToken cancellationToken = default)
     {
@@ -52,17 +52,17 @@ public sealed class MessageChannel<TIn, TOut> : IAsyncDisposable
                             return default;
                         }
 
-                        throw new ProtocolViolationException($"control stream ended in the middle of a message ({buffer.Length} bytes pending)");
+                        throw new WireProtocolException($"control stream ended in the middle of a message ({buffer.Length} bytes pending)");
                     }
 
                     _reader.AdvanceTo(buffer.Start, buffer.End);
                     break;
                 case DelimitedParseStatus.TooLarge:
-                    throw new ProtocolViolationException($"control message exceeds the {_maxMessageSize}-byte limit");
+                    throw new WireProtocolException($"control message exceeds the {_maxMessageSize}-byte limit");
                 case DelimitedParseStatus.MalformedLength:
-                    throw new ProtocolViolationException("control message has a malformed length prefix");
+                    throw new WireProtocolException("control message has a malformed length prefix");
                 default:
-                    throw new ProtocolViolationException($"control message is not a valid {typeof(TIn).Name}");
+                    throw new WireProtocolException($"control message is not a valid {typeof(TIn).Name}");
             }
         }
     }
@@ -102,6 +102,3 @@ public sealed class MessageChannel<TIn, TOut> : IAsyncDisposable
         _writeLock.Dispose();
     }
 }
-
-/// <summary>The peer broke the wire protocol; the session must be closed.</summary>
-public sealed class ProtocolViolationException(string message) : IOException(message);

@@ -31,12 +31,12 @@ public static class StreamHeaders
         {
             if (shift > 14)
             {
-                throw new ProtocolViolationException("stream header length prefix is malformed");
+                throw new WireProtocolException("stream header length prefix is malformed");
             }
 
             if (await stream.ReadAsync(one, cancellationToken).ConfigureAwait(false) == 0)
             {
-                throw new ProtocolViolationException("stream ended before its header");
+                throw new WireProtocolException("stream ended before its header");
             }
 
             length |= (one[0] & 0x7F) << shift;
@@ -48,7 +48,7 @@ public static class StreamHeaders
 
         if (length > MaxHeaderSize)
         {
-            throw new ProtocolViolationException($"stream header exceeds the {MaxHeaderSize}-byte limit");
+            throw new WireProtocolException($"stream header exceeds the {MaxHeaderSize}-byte limit");
         }
 
         var payload = new byte[length];
@@ -59,7 +59,7 @@ public static class StreamHeaders
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new ProtocolViolationException($"stream header is not valid: {e.Message}");
+            throw new WireProtocolException($"stream header is not valid: {e.Message}");
         }
     }
 }

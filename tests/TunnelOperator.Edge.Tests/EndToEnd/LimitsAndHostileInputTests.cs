@@ -137,7 +137,7 @@ public sealed class LimitsAndHostileInputTests : IAsyncLifetime
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         await stream.WriteAsync(Encoding.Latin1.GetBytes(raw));
         using var reader = new StreamReader(stream, Encoding.Latin1);
-        var statusLine = await reader.ReadLineAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(20));
+        var statusLine = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
         Assert.NotNull(statusLine);
         return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -42,7 +42,7 @@ public sealed class StreamHeadersTests
     [InlineData(new byte[] { 0x02, 0xFF, 0xFF })]              // not a protobuf message
     public async Task Read_HostileHeader_IsRefused(byte[] input)
     {
-        var error = await Assert.ThrowsAsync<ProtocolViolationException>(async () => await StreamHeaders.ReadAsync(new MemoryStream(input), TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<WireProtocolException>(async () => await StreamHeaders.ReadAsync(new MemoryStream(input), TestContext.Current.CancellationToken));
         Assert.Contains("header", error.Message, StringComparison.Ordinal);
     }
 
