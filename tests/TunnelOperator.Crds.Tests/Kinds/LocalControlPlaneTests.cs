@@ -45,6 +45,18 @@ public sealed class LocalControlPlaneTests(ControlPlaneFixture controlPlane) : I
         Assert.Matches(@"\nweb\s+.*\sedge\s+http\s", wide);
     }
 
+    [Fact(Skip = "the local control plane's OpenAPI v3 does not serve custom kinds to kubectl yet: kubectl explain says 'GVK map[group:tunneloperator.io kind:Tunnel version:v1alpha1] not found in OpenAPI schema'")]
+    public async Task Kubectl_ExplainsFieldsWithTheirDescriptions()
+    {
+        await InstallAsync();
+
+        var explained = await RunAsync("explain", "tunnels.spec.target");
+
+        Assert.Contains("exactly one of service or url", explained, StringComparison.Ordinal);
+        Assert.Contains("url", explained, StringComparison.Ordinal);
+        Assert.Contains("service", explained, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Server_RefusesAnObjectTheSchemaForbids()
     {
