@@ -185,6 +185,15 @@ internal static class JsonNodes
         }
     }
 
+    private static readonly JsonSerializerOptions GoJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// Compact JSON the way Go's encoding/json writes it: no escaping of non-ASCII, but &lt;, &gt; and &amp; as
+    /// \u003c, \u003e, \u0026 (they can only occur inside strings, so replacing them is safe).
+    /// </summary>
+    public static string GoJson(JsonNode? node) =>
+        node is null ? "null" : node.ToJsonString(GoJsonOptions).Replace("<", "\\u003c", StringComparison.Ordinal).Replace(">", "\\u003e", StringComparison.Ordinal).Replace("&", "\\u0026", StringComparison.Ordinal);
+
     /// <summary>A deep copy that is detached from any parent (JsonNode can have only one).</summary>
     public static JsonNode? Clone(JsonNode? node) => node?.DeepClone();
 
