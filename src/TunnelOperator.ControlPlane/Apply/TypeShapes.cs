@@ -87,6 +87,8 @@ public static class TypeShapes
             schema.Items?.Properties.TryGetValue(key, out var k) == true && k.HasDefault ? k.Default : null;
     }
 
+    // Built-in types are Go structs: every key of an object is a struct field unless the tags mark the field as
+    // a map; fields the tags do not mention are structs (or scalars) too.
     private sealed class MetaShape(IPatchMeta? meta, PatchFieldMeta? elementOf, PatchFieldMeta tags) : ITypeShape
     {
         public bool IsAtomicMap => tags.MapType == "atomic";
@@ -105,11 +107,14 @@ public static class TypeShapes
         // A list's items are structs described by the field's Type.
         public ITypeShape Items => new MetaShape(tags.Type, tags, new PatchFieldMeta());
 
-        public bool IsNamedField(string name) => meta?.Field(name) is not null || meta is not null && elementOf is null && name is "metadata";
+        public bool IsNamedField(string name) => !tags.IsMap;
 
-        public ITypeShape Field(string name) => meta?.Field(name) is { } f ? new MetaShape(f.Type, null, f) : Deduced;
+        public ITypeShape Field(string name) =>
+            tags.IsMap ? Deduced : new MetaShape(meta?.Field(name)?.Type, null, meta?.Field(name) ?? new PatchFieldMeta());
 
         // Protocol keys of ports default to TCP in the OpenAPI of core/v1 (ContainerPort, ServicePort).
         public JsonNode? KeyDefault(string key) => key == "protocol" ? JsonValue.Create("TCP") : null;
+
+        public override string ToString() => elementOf is null ? "struct" : "item";
     }
 }

@@ -18,7 +18,7 @@ public static class BuiltinPatchMeta
         ("apps/v1", "StatefulSet" or "DaemonSet") => Deployment,
         ("v1", "Service") => Service,
         ("v1", "Namespace") => Namespace,
-        ("v1", "ConfigMap" or "Secret") => Object(),
+        ("v1", "ConfigMap" or "Secret") => DataObject,
         ("v1", "Event") or ("events.k8s.io/v1", "Event") => Object(),
         ("coordination.k8s.io/v1", "Lease") => Object(),
         ("apiextensions.k8s.io/v1", "CustomResourceDefinition") => CustomResourceDefinition,
@@ -29,7 +29,9 @@ public static class BuiltinPatchMeta
     internal static readonly PatchMeta ObjectMeta = Meta(
         ("ownerReferences", MergeList("uid")),
         ("finalizers", new PatchFieldMeta(Strategy: "merge", ListType: "set")),
-        ("managedFields", Atomic()));
+        ("managedFields", Atomic()),
+        ("labels", Map()),
+        ("annotations", Map()));
 
     /// <summary>Conditions lists: merged by type (e.g. DeploymentStatus, PodStatus, NamespaceStatus).</summary>
     private static readonly PatchFieldMeta Conditions = MergeList("type");
@@ -43,7 +45,10 @@ public static class BuiltinPatchMeta
         ("resizePolicy", Atomic()),
         ("args", Atomic()),
         ("command", Atomic()),
-        ("resources", Struct(Meta(("claims", new PatchFieldMeta(ListType: "map", ListMapKeys: ["name"])))))); // +listType=map, no patch tags
+        ("resources", Struct(Meta(
+            ("claims", new PatchFieldMeta(ListType: "map", ListMapKeys: ["name"])), // +listType=map, no patch tags
+            ("limits", Map()),
+            ("requests", Map())))));
 
     private static readonly PatchMeta PodSpec = Meta(
         ("volumes", MergeList("name", strategy: "merge,retainKeys")),
@@ -57,7 +62,8 @@ public static class BuiltinPatchMeta
         ("readinessGates", Atomic()),
         ("schedulingGates", MergeList("name")),
         ("resourceClaims", MergeList("name", strategy: "merge,retainKeys")),
-        ("nodeSelector", new PatchFieldMeta(MapType: "atomic")));
+        ("nodeSelector", new PatchFieldMeta(MapType: "atomic") { IsMap = true }),
+        ("overhead", Map()));
 
     private static readonly PatchMeta PodTemplateSpec = Meta(("metadata", Struct(ObjectMeta)), ("spec", Struct(PodSpec)));
 
@@ -90,7 +96,7 @@ public static class BuiltinPatchMeta
     private static readonly PatchMeta Service = Object(
         ("spec", Struct(Meta(
             ("ports", MergeList("port", keys: ["port", "protocol"])),
-            ("selector", new PatchFieldMeta(MapType: "atomic")),
+            ("selector", new PatchFieldMeta(MapType: "atomic") { IsMap = true }),
             ("clusterIPs", Atomic()),
             ("externalIPs", Atomic()),
             ("ipFamilies", Atomic()),
@@ -98,6 +104,8 @@ public static class BuiltinPatchMeta
         ("status", Struct(Meta(
             ("conditions", Conditions),
             ("loadBalancer", Struct(Meta(("ingress", Atomic()))))))));
+
+    private static readonly PatchMeta DataObject = Object(("data", Map()), ("binaryData", Map()), ("stringData", Map()));
 
     private static readonly PatchMeta Namespace = Object(
         ("spec", Struct(Meta(("finalizers", Atomic())))),
@@ -122,6 +130,8 @@ public static class BuiltinPatchMeta
     private static PatchFieldMeta Struct(IPatchMeta type) => new(Type: type);
 
     private static PatchFieldMeta Atomic() => new(ListType: "atomic");
+
+    private static PatchFieldMeta Map() => new() { IsMap = true };
 
     // patchStrategy=merge, patchMergeKey=key, +listType=map with the listMapKeys (the merge key by default).
     private static PatchFieldMeta MergeList(string key, IPatchMeta? element = null, string strategy = "merge", IReadOnlyList<string>? keys = null) =>

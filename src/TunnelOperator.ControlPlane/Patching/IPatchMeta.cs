@@ -25,6 +25,12 @@ public sealed record PatchFieldMeta(
     IReadOnlyList<string>? ListMapKeys = null,
     string? MapType = null)
 {
+    /// <summary>
+    /// True when the field is a Go map (map[string]T: labels, data, nodeSelector) rather than a struct. Server-side
+    /// apply owns map entries one by one; struct fields count only through what they contain.
+    /// </summary>
+    public bool IsMap { get; init; }
+
     /// <summary>True when lists of this field merge (patchStrategy contains "merge").</summary>
     public bool Merges => Strategy is not null && Strategy.Split(',').Contains("merge");
 
