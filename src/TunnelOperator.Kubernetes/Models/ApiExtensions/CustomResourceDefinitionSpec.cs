@@ -25,5 +25,6 @@ public sealed record CustomResourceDefinitionSpec
     /// Fields this model does not name, kept so that a read-modify-replace does not drop them.
     /// </summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    /// <remarks>Settable, not init-only: System.Text.Json cannot fill init-only extension data.</remarks>
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

@@ -48,5 +48,6 @@ public sealed record ServiceSpec
     /// Fields this model does not name, kept so that a read-modify-replace does not drop them.
     /// </summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    /// <remarks>Settable, not init-only: System.Text.Json cannot fill init-only extension data.</remarks>
+    public IDictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
