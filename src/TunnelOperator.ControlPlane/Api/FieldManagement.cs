@@ -1,40 +1,45 @@
 using System.Text.Json.Nodes;
+using TunnelOperator.ControlPlane.Apply;
+using TunnelOperator.ControlPlane.Builtins;
+using TunnelOperator.ControlPlane.Patching;
 
 namespace TunnelOperator.ControlPlane.Api;
 
 /// <summary>
 /// The server's use of server-side apply (Apply/): every write records its manager's fields in
-/// <c>metadata.managedFields</c>; apply patches merge by ownership and report conflicts.
+/// <c>metadata.managedFields</c>; apply patches merge by ownership and report conflicts. The type shape
+/// comes from the CRD's structural schema or the built-in patch metadata; with a status subresource the
+/// main resource never owns <c>.status</c> and the status subresource never owns spec or metadata (the
+/// strategies' reset fields).
 /// </summary>
 internal static class FieldManagement
 {
-    public static void RecordUpdate(JsonObject? before, JsonObject after, string manager, ResourceDefinition def, DateTimeOffset now, string? subresource)
-    {
-        // PENDING Apply/ServerSideApply: managedFields are kept as they are until it lands.
-        _ = (before, after, manager, def, now, subresource);
-    }
+    private static readonly FieldSet StatusOnly = FieldSet.FromPaths([[PathElement.Field("status")]]);
+    private static readonly FieldSet AllButStatus = FieldSet.FromPaths([[PathElement.Field("spec")], [PathElement.Field("metadata")]]);
 
-    public static (JsonObject? Object, IReadOnlyList<(string Manager, string Field)> Conflicts) Apply(
+    public static ITypeShape Shape(ResourceDefinition def) =>
+        def.Strategy is CustomResourceStrategy custom
+            ? custom.Schema is { } schema ? TypeShapes.For(schema) : TypeShapes.Deduced
+            : TypeShapes.For(BuiltinPatchMeta.For(def.ApiVersion, def.Kind));
+
+    private static FieldSet? ResetFields(ResourceDefinition def, string? subresource) =>
+        !def.HasStatus ? null : subresource == "status" ? AllButStatus : StatusOnly;
+
+    public static void RecordUpdate(JsonObject? before, JsonObject after, string manager, ResourceDefinition def, DateTimeOffset now, string? subresource) =>
+        ServerSideApply.RecordUpdate(before, after, manager, Shape(def), now, subresource, ResetFields(def, subresource));
+
+    /// <summary>The merged object, or the conflicts (when not forced), or a 400 for a malformed configuration.</summary>
+    public static (JsonObject? Object, IReadOnlyList<ApplyConflict> Conflicts, ApiError? Error) Apply(
         JsonObject? live, JsonObject applied, string manager, bool force, ResourceDefinition def, DateTimeOffset now, string? subresource)
     {
-        _ = (manager, force, def, now, subresource);
-        var result = live?.DeepClone().AsObject() ?? new JsonObject();
-        Merge(result, applied);
-        return (result, []);
-    }
-
-    private static void Merge(JsonObject target, JsonObject patch)
-    {
-        foreach (var (k, v) in patch)
+        try
         {
-            if (v is JsonObject po && target[k] is JsonObject to)
-            {
-                Merge(to, po);
-            }
-            else
-            {
-                target[k] = v?.DeepClone();
-            }
+            var result = ServerSideApply.Apply(live, applied, manager, force, Shape(def), now, subresource, ResetFields(def, subresource));
+            return (result.Object, result.Conflicts, null);
+        }
+        catch (PatchException e)
+        {
+            return (null, [], ApiError.BadRequest(e.Message));
         }
     }
 }

@@ -36,7 +36,12 @@ internal sealed partial class ResourceService
                     return ApiError.BadRequest($"the name of the object ({Meta.Name(body)}) does not match the name on the URL ({name})");
                 }
 
-                var (owned, _) = FieldManagement.Apply(null, body, options.FieldManager, true, def, _time.GetUtcNow(), null);
+                var (owned, _, applyError) = FieldManagement.Apply(null, body, options.FieldManager, true, def, _time.GetUtcNow(), null);
+                if (applyError is not null)
+                {
+                    return applyError;
+                }
+
                 var (createdObj, createError) = PrepareCreate(def, ns, owned!, options, warnings, managedFieldsRecorded: true);
                 if (createError is not null)
                 {
@@ -66,7 +71,12 @@ internal sealed partial class ResourceService
                     return typeError;
                 }
 
-                var (merged, conflicts) = FieldManagement.Apply(served, applied, options.FieldManager, options.Force, def, _time.GetUtcNow(), options.Subresource);
+                var (merged, conflicts, applyError) = FieldManagement.Apply(served, applied, options.FieldManager, options.Force, def, _time.GetUtcNow(), options.Subresource);
+                if (applyError is not null)
+                {
+                    return applyError;
+                }
+
                 if (conflicts.Count > 0)
                 {
                     return ConflictError(def, name, conflicts);
@@ -106,26 +116,13 @@ internal sealed partial class ResourceService
         return ToOutcome(def, result, warnings) with { Created = created && result.Error is null };
     }
 
-    /// <summary>409 for apply conflicts, worded as structured-merge-diff's conflict error.</summary>
-    private static ApiError ConflictError(ResourceDefinition def, string name, IReadOnlyList<(string Manager, string Field)> conflicts)
-    {
-        string message;
-        if (conflicts.Count == 1)
-        {
-            message = $"Apply failed with 1 conflict: conflict with \"{conflicts[0].Manager}\": {conflicts[0].Field}";
-        }
-        else
-        {
-            var byManager = conflicts.GroupBy(c => c.Manager).Select(g => $"conflicts with \"{g.Key}\":\n" + string.Join("\n", g.Select(c => "- " + c.Field)));
-            message = $"Apply failed with {conflicts.Count} conflicts: " + string.Join("\n", byManager);
-        }
-
-        return new ApiError(409, "Conflict", message)
+    /// <summary>409 for apply conflicts, worded as the apiserver's field manager words them.</summary>
+    private static ApiError ConflictError(ResourceDefinition def, string name, IReadOnlyList<Apply.ApplyConflict> conflicts) =>
+        new(409, "Conflict", Apply.ServerSideApply.ConflictMessage(conflicts))
         {
             Name = name,
             Group = def.Group,
             Kind = def.Resource,
-            Causes = [.. conflicts.Select(c => new StatusCause("FieldManagerConflict", $"conflict with \"{c.Manager}\"", c.Field))],
+            Causes = [.. conflicts.Select(c => new StatusCause("FieldManagerConflict", $"conflict with {c.DescribeManager()}", c.Field))],
         };
-    }
 }

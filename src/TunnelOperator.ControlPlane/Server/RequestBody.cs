@@ -11,6 +11,12 @@ internal static class RequestBody
 {
     public static async Task<(string? Text, ApiError? Error)> ReadTextAsync(HttpContext context, long limit)
     {
+        var (bytes, error) = await ReadBytesAsync(context, limit);
+        return error is not null ? (null, error) : (Encoding.UTF8.GetString(bytes!), null);
+    }
+
+    public static async Task<(byte[]? Bytes, ApiError? Error)> ReadBytesAsync(HttpContext context, long limit)
+    {
         if (context.Request.ContentLength > limit)
         {
             return (null, ApiError.RequestTooLarge());
@@ -29,7 +35,7 @@ internal static class RequestBody
             buffer.Write(chunk, 0, read);
         }
 
-        return (Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), null);
+        return (buffer.ToArray(), null);
     }
 
     public static string MediaType(HttpContext context)
@@ -70,16 +76,22 @@ internal static class RequestBody
 
     public static async Task<(JsonObject? Object, ApiError? Error)> ReadObjectAsync(HttpContext context, long limit)
     {
+        var mediaType = MediaType(context);
+        if (mediaType == ProtobufBody.MediaType)
+        {
+            var (bytes, readError) = await ReadBytesAsync(context, limit);
+            return readError is not null ? (null, readError) : ProtobufBody.Decode(bytes!);
+        }
+
         var (text, error) = await ReadTextAsync(context, limit);
         if (error is not null)
         {
             return (null, error);
         }
 
-        var mediaType = MediaType(context);
         if (mediaType.Length > 0 && mediaType is not ("application/json" or "application/yaml" or "*/*"))
         {
-            return (null, ApiError.UnsupportedMediaType(mediaType, ["application/json", "application/yaml"]));
+            return (null, ApiError.UnsupportedMediaType(mediaType, ["application/json", "application/yaml", ProtobufBody.MediaType]));
         }
 
         var (node, decodeError) = Decode(text!, mediaType);
