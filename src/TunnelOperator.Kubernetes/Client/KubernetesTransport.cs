@@ -146,7 +146,14 @@ internal sealed class KubernetesTransport : IDisposable
 
     private async Task<HttpRequestMessage> CreateRequestAsync(ApiCall call, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(call.Method, call.PathAndQuery) { Content = call.CreateContent() };
+        // A request message carries its own version (1.1 unless set); HttpClient's defaults apply
+        // only to its convenience methods. Ask for HTTP/2 and let ALPN settle for 1.1 if need be.
+        var request = new HttpRequestMessage(call.Method, call.PathAndQuery)
+        {
+            Content = call.CreateContent(),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
         if (_tokens is not null && await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false) is { } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -58,7 +58,8 @@ internal sealed partial class ResourceClientCore<TObject, TList>
             .Add("continue", options?.Continue)
             .Add("resourceVersion", options?.ResourceVersion)
             .Add("resourceVersionMatch", options?.ResourceVersionMatch);
-        return (await _transport.SendAsync(Call(HttpMethod.Get, "list", Namespace, null, CollectionPath(Namespace) + query), _codec.ListType, notFoundIsDefault: false, cancellationToken).ConfigureAwait(false))!;
+        var list = await _transport.SendAsync(Call(HttpMethod.Get, "list", Namespace, null, CollectionPath(Namespace) + query), _codec.ListType, notFoundIsDefault: false, cancellationToken).ConfigureAwait(false);
+        return _codec.Normalize(list!);
     }
 
     /// <summary>

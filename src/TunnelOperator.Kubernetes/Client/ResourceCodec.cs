@@ -25,6 +25,9 @@ internal abstract class ResourceCodec<TObject, TList>
 
     public abstract IReadOnlyList<TObject> Items(TList list);
 
+    /// <summary>The list as callers see it; the typed codec stamps each item with its type.</summary>
+    public virtual TList Normalize(TList list) => list;
+
     public abstract string? Continue(TList list);
 
     public TObject Decode(JsonElement element) =>
@@ -50,6 +53,15 @@ internal sealed class TypedCodec<T> : ResourceCodec<T, KubernetesList<T>>
             : (T)((KubernetesObject)value with { ApiVersion = value.ApiVersion ?? T.Resource.ApiVersion, Kind = value.Kind ?? T.Resource.Kind });
 
     public override IReadOnlyList<T> Items(KubernetesList<T> list) => list.Items;
+
+    /// <summary>
+    /// List items of built-in kinds carry no apiVersion/kind on the wire (API conventions,
+    /// "Lists"), and deserialization does not keep the models' constructor defaults for them.
+    /// </summary>
+    public override KubernetesList<T> Normalize(KubernetesList<T> list) =>
+        list.Items.All(i => i.ApiVersion is not null && i.Kind is not null)
+            ? list
+            : list with { Items = list.Items.Select(WithTypeMeta).ToList() };
 
     public override string? Continue(KubernetesList<T> list) => list.Metadata.Continue;
 }

@@ -333,7 +333,7 @@ internal sealed partial class FakeApiServer
         var specChanged = !JsonNode.DeepEquals(current["spec"], next["spec"]);
         next["metadata"]!["uid"] = current["metadata"]!["uid"]?.DeepClone();
         next["metadata"]!["creationTimestamp"] = current["metadata"]!["creationTimestamp"]?.DeepClone();
-        next["metadata"]!["generation"] = (long)current["metadata"]!["generation"]! + (specChanged && route.Subresource is null ? 1 : 0);
+        next["metadata"]!["generation"] = long.Parse(current["metadata"]!["generation"]!.ToJsonString(), CultureInfo.InvariantCulture) + (specChanged && route.Subresource is null ? 1 : 0);
         collection[route.Name!] = Stamp(next, route.Namespace, created: false);
         return collection[route.Name!].DeepClone().AsObject();
     }

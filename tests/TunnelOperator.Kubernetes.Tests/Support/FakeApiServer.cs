@@ -38,6 +38,7 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
     private readonly ConcurrentQueue<WatchScript> _watches = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _collections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _hangs = new(StringComparer.Ordinal);
     private long _resourceVersion = 100;
 
     private FakeApiServer(WebApplication app, FakeApiServerOptions options)
@@ -86,6 +87,10 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         return script;
     }
 
+    /// <summary>Requests to <paramref name="path"/> get no answer until the client gives up; the task completes when one arrives.</summary>
+    public Task HangOn(string path) =>
+        _hangs.GetOrAdd(path, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
     /// <summary>Stores an object as if created, under e.g. <c>/api/v1/namespaces/default/configmaps</c>.</summary>
     public JsonObject Seed(string collectionPath, JsonObject value)
     {
@@ -121,6 +126,13 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
         if (_options.RequireClientCertificate && context.Connection.ClientCertificate is null)
         {
             await StatusAsync(context, 401, "Unauthorized", "no client certificate");
+            return;
+        }
+
+        if (_hangs.TryGetValue(request.Path, out var hang))
+        {
+            hang.TrySetResult();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
             return;
         }
 
@@ -247,6 +259,13 @@ internal sealed partial class FakeApiServer : IAsyncDisposable
             }
 
             string? ns = null;
+            if (rest is ["namespaces", var name, "status" or "finalize"])
+            {
+                // A Namespace's own subresources, not a resource called "status" inside it.
+                route = new Route(groupVersion, null, "namespaces", name, rest[2]);
+                return true;
+            }
+
             if (rest is ["namespaces", var n, _, ..])
             {
                 ns = n;
