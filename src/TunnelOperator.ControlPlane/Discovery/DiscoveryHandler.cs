@@ -1,8 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using TunnelOperator.ControlPlane.Api;
+using TunnelOperator.ControlPlane.OpenApi;
 using TunnelOperator.ControlPlane.Server;
 
 namespace TunnelOperator.ControlPlane.Discovery;
@@ -119,20 +118,11 @@ internal sealed class DiscoveryHandler
 
     private static string GroupVersionPath(ResourceDefinition d) => d.Group.Length == 0 ? $"api/{d.Version}" : $"apis/{d.Group}/{d.Version}";
 
-    private JsonObject OpenApiIndex(IReadOnlyList<ResourceDefinition> all)
-    {
-        var paths = new JsonObject();
-        foreach (var gv in all.GroupBy(GroupVersionPath))
-        {
-            var hash = Hash(GroupVersionDocument(gv.Key, all));
-            paths[gv.Key] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{gv.Key}?hash={hash}" };
-        }
+    // kubectl caches each group version's document under the hash in its URL, so the hash must change with the document.
+    private JsonObject OpenApiIndex(IReadOnlyList<ResourceDefinition> all) =>
+        OpenApiDocuments.V3Index(all.Select(GroupVersionPath).Distinct().Select(gv => (gv, Hash(GroupVersionDocument(gv, all)))));
 
-        return new JsonObject { ["paths"] = paths };
-    }
-
-    private static string Hash(JsonObject document) =>
-        Convert.ToHexString(SHA512.HashData(Encoding.UTF8.GetBytes(document.ToJsonString())));
+    private static string Hash(JsonObject document) => OpenApiDocuments.Hash(document);
 
     private async Task OpenApiV3Async(HttpContext context, string groupVersionPath, IReadOnlyList<ResourceDefinition> all)
     {

@@ -19,10 +19,12 @@ namespace TunnelOperator.ControlPlane.Server;
 internal sealed class ApiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly TimeProvider _time;
 
-    private ApiServer(WebApplication app, Uri url)
+    private ApiServer(WebApplication app, Uri url, TimeProvider time)
     {
         _app = app;
+        _time = time;
         Url = url;
     }
 
@@ -61,12 +63,12 @@ internal sealed class ApiServer : IAsyncDisposable
         var port = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
         var host = options.EndPoint.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : options.EndPoint.Address;
         var url = new UriBuilder("https", host.ToString(), port).Uri;
-        return new ApiServer(app, url);
+        return new ApiServer(app, url, options.Time);
     }
 
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
         try
         {
             await _app.StopAsync(timeout.Token);
