@@ -318,7 +318,7 @@ internal sealed partial class FakeApiServer
         {
             await foreach (var line in script.Lines.Reader.ReadAllAsync(context.RequestAborted))
             {
-                await context.Response.WriteAsync(line + "\n", context.RequestAborted);
+                await context.Response.WriteAsync(line, context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
             }
         }

@@ -20,8 +20,9 @@ internal sealed class WatchScript
     public (int Code, JsonObject Status)? Refusal { get; init; }
 
     public ValueTask SendAsync(string type, JsonNode value) =>
-        Lines.Writer.WriteAsync(new JsonObject { ["type"] = type, ["object"] = value.DeepClone() }.ToJsonString());
+        Lines.Writer.WriteAsync(new JsonObject { ["type"] = type, ["object"] = value.DeepClone() }.ToJsonString() + "\n");
 
+    /// <summary>Bytes exactly as given, each call one write and flush (one chunk on HTTP/1.1).</summary>
     public ValueTask SendRawAsync(string text) => Lines.Writer.WriteAsync(text);
 
     public void End() => Lines.Writer.Complete();
