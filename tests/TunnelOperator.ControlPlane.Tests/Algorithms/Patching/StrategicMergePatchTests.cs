@@ -131,6 +131,24 @@ public sealed class StrategicMergePatchTests
     }
 
     [Fact]
+    public void SetElementOrderAndDeleteFromPrimitiveList_WorkTogetherOnScalars()
+    {
+        var live = Json.Parse("{'metadata':{'finalizers':['a','b','c']}}");
+
+        var result = StrategicMergePatch.Apply(live, Json.Parse("{'metadata':{'$setElementOrder/finalizers':['b','a'],'$deleteFromPrimitiveList/finalizers':['c']}}"), DeploymentMeta);
+
+        Json.Equal("['b','a']", result!["metadata"]!["finalizers"]);
+    }
+
+    [Fact]
+    public void RetainKeys_InsideAMergedListItem_SwitchesAVolumeSource()
+    {
+        var result = Patched("{'spec':{'template':{'spec':{'volumes':[{'name':'data','$retainKeys':['name','configMap'],'configMap':{'name':'cfg'}}]}}}}");
+
+        Json.Equal("[{'name':'data','configMap':{'name':'cfg'}}]", result.At("spec", "template", "spec", "volumes"));
+    }
+
+    [Fact]
     public void RetainKeys_ClearsFieldsNotListed()
     {
         var result = Patched("{'spec':{'strategy':{'$retainKeys':['type'],'type':'Recreate'}}}");
