@@ -43,6 +43,13 @@ internal sealed partial class ResourceHandler
             return;
         }
 
+        // Verbs a resource does not offer (as discovery lists them) are 405 MethodNotAllowed, e.g. deletecollection on services.
+        if (info.Subresource.Length == 0 && info.Verb.Length > 0 && !def.Verbs.Contains(info.Verb))
+        {
+            await Responses.WriteErrorAsync(context, ApiError.MethodNotSupported(def.GroupResource, info.Verb));
+            return;
+        }
+
         var accept = Accept.Parse(context.Request.Headers.Accept.ToString());
         if (!accept.Acceptable)
         {

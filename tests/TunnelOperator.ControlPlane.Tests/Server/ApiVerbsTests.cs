@@ -241,4 +241,48 @@ public sealed class ApiVerbsTests(ControlPlaneHarness harness) : IClassFixture<C
         Assert.Equal(3, after.Object["spec"]!["replicas"]!.GetValue<long>());
         Assert.Equal(2, after.Object["metadata"]!["generation"]!.GetValue<long>());
     }
+
+    [Fact]
+    public async Task DeleteCollection_OnServices_Returns405()
+    {
+        var response = await Api.DeleteAsync("/api/v1/namespaces/default/services");
+        Assert.Equal(405, response.Code);
+        Assert.Equal("MethodNotAllowed", response.Reason);
+    }
+
+    [Fact]
+    public async Task Pods_FieldSelectorsOnPhaseAndNode()
+    {
+        var pod = Objects.Parse("""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"verbs-pod"},"spec":{"nodeName":"local","containers":[{"name":"c","image":"busybox"}]}}""");
+        var created = await Api.PostAsync("/api/v1/namespaces/default/pods", pod);
+        Assert.Equal(201, created.Code);
+        Assert.Equal("Pending", created.Object["status"]!["phase"]!.GetValue<string>());
+        var byPhase = await Api.GetAsync("/api/v1/pods?fieldSelector=status.phase%3DPending,spec.nodeName%3Dlocal");
+        Assert.Contains(byPhase.Object["items"]!.AsArray(), i => i!["metadata"]!["name"]!.GetValue<string>() == "verbs-pod");
+        await Api.PatchAsync("/api/v1/namespaces/default/pods/verbs-pod/status", """{"status":{"phase":"Running"}}""");
+        var stillPending = await Api.GetAsync("/api/v1/pods?fieldSelector=status.phase%3DPending");
+        Assert.DoesNotContain(stillPending.Object["items"]!.AsArray(), i => i!["metadata"]!["name"]!.GetValue<string>() == "verbs-pod");
+    }
+
+    [Fact]
+    public async Task InProcessEventHook_SeesCommittedChanges()
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cts.CancelAfter(TimeSpan.FromSeconds(15));
+        var events = harness.Plane.WatchAsync(cts.Token).GetAsyncEnumerator(cts.Token);
+        var next = events.MoveNextAsync();
+        await Api.PostAsync(ConfigMaps, Objects.ConfigMap("verbs-hook"));
+        while (await next)
+        {
+            if (events.Current.Name == "verbs-hook")
+            {
+                Assert.Equal(("ADDED", "configmaps", "default"), (events.Current.Type, events.Current.Resource, events.Current.Namespace));
+                break;
+            }
+
+            next = events.MoveNextAsync();
+        }
+
+        await events.DisposeAsync();
+    }
 }
