@@ -35,6 +35,9 @@ public sealed class EdgeMetrics : IDisposable
         _agentAuthFailures = _meter.CreateCounter<long>("tunnel_agent_auth_failures_total", description: "Agent hellos refused for an invalid or revoked token.");
     }
 
+    /// <summary>This edge's own meter (each edge in a process has one), for exporters to select.</summary>
+    public Meter Meter => _meter;
+
     public void TunnelConnected() => _tunnelsConnected.Add(1);
 
     public void RequestReceived() => _requests.Add(1);

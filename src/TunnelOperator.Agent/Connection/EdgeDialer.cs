@@ -70,7 +70,7 @@ public static class EdgeDialer
     {
         try
         {
-            return X509Certificate2.CreateFromPemFile(path);
+            return X509Certificate2.CreateFromPem(File.ReadAllText(path));
         }
         catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException)
         {

@@ -53,6 +53,11 @@ public static class HeaderPolicy
     public static void CopyResponseHeaders(HttpResponseMessage source, HttpResponse target, bool upgrade)
     {
         var connectionListed = ListedInConnection(source.Headers.TryGetValues("Connection", out var c) ? new StringValues([.. c]) : StringValues.Empty);
+        // A response that can have no body (RFC 9110 §15.3.5, §15.4.5) must not be given a
+        // Content-Length by us; HttpClient reports "0" for an empty content, and Kestrel
+        // refuses the header outright on a 204.
+        var bodiless = target.StatusCode is < 200 or StatusCodes.Status204NoContent or StatusCodes.Status205ResetContent or StatusCodes.Status304NotModified;
+
         Copy(source.Headers);
         Copy(source.Content.Headers);
         if (upgrade)
@@ -68,7 +73,8 @@ public static class HeaderPolicy
         {
             foreach (var (name, values) in headers.NonValidated)
             {
-                if (ResponseHopByHop.Contains(name) || connectionListed.Contains(name))
+                if (ResponseHopByHop.Contains(name) || connectionListed.Contains(name)
+                    || (bodiless && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
                 {
                     continue;
                 }

@@ -49,7 +49,10 @@ public sealed partial class HttpForwarder(EdgeServices edge, CancellationToken s
 
         // Request smuggling guards: a message whose length is ambiguous is never forwarded
         // (RFC 9112 §6.3 lets a proxy reject it; we always do).
-        if (request.Headers.ContainsKey("Transfer-Encoding") && request.Headers.ContainsKey("Content-Length"))
+        // Kestrel itself renames a Content-Length that arrives beside Transfer-Encoding to
+        // X-Content-Length (and closes the connection afterwards); either form is refused.
+        if (request.Headers.ContainsKey("Transfer-Encoding")
+            && (request.Headers.ContainsKey("Content-Length") || request.Headers.ContainsKey("X-Content-Length")))
         {
             await RespondAsync(context, StatusCodes.Status400BadRequest, "request has both Content-Length and Transfer-Encoding").ConfigureAwait(false);
             return;

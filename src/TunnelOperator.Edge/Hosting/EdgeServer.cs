@@ -80,8 +80,8 @@ public sealed partial class EdgeServer : IAsyncDisposable
         var stopping = new CancellationTokenSource();
 
         var services = new EdgeServices(options, store, loggerFactory, time);
-        var exporter = new PrometheusExporter([TunnelTelemetry.EdgeMeterName]);
-        _ = services.Metrics;
+        var meter = services.Metrics.Meter;
+        var exporter = new PrometheusExporter(m => ReferenceEquals(m, meter));
         var otlp = TelemetrySetup.EnableOtlp(new TelemetryOptions
         {
             ServiceName = "tunneld",

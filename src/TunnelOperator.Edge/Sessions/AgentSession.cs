@@ -350,7 +350,9 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
 
         await _control.DisposeAsync().ConfigureAwait(false);
         await _mux.DisposeAsync().ConfigureAwait(false);
-        _closing.Dispose();
+        // _closing is deliberately not disposed: shutdown, revocation and takeover may still
+        // call CloseAsync/EvictAsync on a session that just ended, and cancelling an
+        // already-cancelled source is harmless while using a disposed one throws.
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "tunnel {Subdomain} opened for {Email} from {Peer}")]

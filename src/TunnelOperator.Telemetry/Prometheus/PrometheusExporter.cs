@@ -26,8 +26,7 @@ public sealed class PrometheusExporter : IDisposable
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    private readonly string[] _exactNames;
-    private readonly string[] _prefixes;
+    private readonly Func<Meter, bool> _selectMeter;
     private readonly int _maxSeriesPerInstrument;
     private readonly ConcurrentDictionary<Instrument, InstrumentState> _instruments = new();
     private readonly MeterListener _listener;
@@ -38,12 +37,21 @@ public sealed class PrometheusExporter : IDisposable
     /// <param name="meterNames">Meter names to export; a name ending in <c>*</c> matches by prefix (<c>TunnelOperator.*</c>).</param>
     /// <param name="maxSeriesPerInstrument">Cardinality bound per instrument.</param>
     public PrometheusExporter(IEnumerable<string> meterNames, int maxSeriesPerInstrument = DefaultMaxSeriesPerInstrument)
+        : this(Names(meterNames), maxSeriesPerInstrument)
     {
-        ArgumentNullException.ThrowIfNull(meterNames);
+    }
+
+    /// <param name="selectMeter">
+    /// Chooses the meters to export by instance. Several servers in one process (tests, or an
+    /// edge beside the operator) each own a meter of the same name; selecting the instance
+    /// keeps their series apart.
+    /// </param>
+    /// <param name="maxSeriesPerInstrument">Cardinality bound per instrument.</param>
+    public PrometheusExporter(Func<Meter, bool> selectMeter, int maxSeriesPerInstrument = DefaultMaxSeriesPerInstrument)
+    {
+        ArgumentNullException.ThrowIfNull(selectMeter);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSeriesPerInstrument);
-        var names = meterNames.ToArray();
-        _exactNames = [.. names.Where(n => !n.EndsWith('*'))];
-        _prefixes = [.. names.Where(n => n.EndsWith('*')).Select(n => n[..^1])];
+        _selectMeter = selectMeter;
         _maxSeriesPerInstrument = maxSeriesPerInstrument;
 
         _listener = new MeterListener
@@ -124,7 +132,7 @@ public sealed class PrometheusExporter : IDisposable
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {
-        if (!Exports(instrument.Meter.Name))
+        if (!_selectMeter(instrument.Meter))
         {
             return;
         }
@@ -137,25 +145,15 @@ public sealed class PrometheusExporter : IDisposable
         }
     }
 
-    private bool Exports(string meterName)
+    // Exact names, or prefixes written with a trailing '*'.
+    private static Func<Meter, bool> Names(IEnumerable<string> meterNames)
     {
-        foreach (var name in _exactNames)
-        {
-            if (string.Equals(name, meterName, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        foreach (var prefix in _prefixes)
-        {
-            if (meterName.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        ArgumentNullException.ThrowIfNull(meterNames);
+        var names = meterNames.ToArray();
+        string[] exact = [.. names.Where(n => !n.EndsWith('*'))];
+        string[] prefixes = [.. names.Where(n => n.EndsWith('*')).Select(n => n[..^1])];
+        return meter => exact.Contains(meter.Name, StringComparer.Ordinal)
+            || prefixes.Any(prefix => meter.Name.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ public sealed class ProgramTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _edge = new TunneldProcess(Path.Combine(_dir, "edge"));
+        // Bodies up to 256 MiB, so the 200 MB upload below is within the limit.
+        _edge = new TunneldProcess(Path.Combine(_dir, "edge"), ["--max-request-body-bytes", "268435456"]);
         await _edge.StartAsync();
         _origin = await OriginServer.StartAsync();
         Directory.CreateDirectory(Home);

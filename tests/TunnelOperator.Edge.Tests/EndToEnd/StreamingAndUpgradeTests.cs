@@ -114,7 +114,7 @@ public sealed class StreamingAndUpgradeTests : IAsyncLifetime
     private SocketsHttpHandler WebSocketHandler()
     {
         var port = _edge.HttpsPort;
-        var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(_edge.CaPath);
+        var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(_edge.CaPath));
         return new SocketsHttpHandler
         {
             ConnectCallback = async (_, ct) =>

@@ -27,7 +27,7 @@ internal static class EdgeHttp
         };
         if (caPath is not null)
         {
-            var ca = X509Certificate2.CreateFromPemFile(caPath);
+            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caPath));
             handler.SslOptions = new SslClientAuthenticationOptions
             {
                 CertificateChainPolicy = new X509ChainPolicy

@@ -152,7 +152,10 @@ internal sealed class OriginServer : IAsyncDisposable
                 await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, CancellationToken.None);
             }
         });
-        app.MapGet("/status/{code:int}", (int code) => Results.Text($"status {code}", statusCode: code));
+        // 204 and 304 responses carry no body (RFC 9110 §15.3.5, §15.4.5).
+        app.MapGet("/status/{code:int}", (int code) => code is 204 or 304
+            ? Results.StatusCode(code)
+            : Results.Text($"status {code}", statusCode: code));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         origin.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));

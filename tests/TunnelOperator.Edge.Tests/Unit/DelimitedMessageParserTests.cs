@@ -65,7 +65,7 @@ public sealed class DelimitedMessageParserTests
     [Theory]
     [InlineData(new byte[] { 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 }, DelimitedParseStatus.MalformedLength)]
     [InlineData(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0x7F }, DelimitedParseStatus.MalformedLength)]
-    [InlineData(new byte[] { 0x80, 0x80, 0x04 }, DelimitedParseStatus.TooLarge)]
+    [InlineData(new byte[] { 0x81, 0x80, 0x04 }, DelimitedParseStatus.TooLarge)] // 65,537: one byte over 64 KiB
     [InlineData(new byte[] { 0x03, 0xFF, 0xFF, 0xFF }, DelimitedParseStatus.MalformedMessage)]
     public void Parse_HostileInput_IsRejectedWithTheRightStatus(byte[] input, DelimitedParseStatus expected)
     {
