@@ -4,7 +4,9 @@ using TunnelOperator.Kubernetes.Config;
 using TunnelOperator.Kubernetes.Errors;
 using TunnelOperator.Kubernetes.Models;
 using TunnelOperator.Kubernetes.Models.ApiExtensions;
+using TunnelOperator.Kubernetes.Models.Coordination;
 using TunnelOperator.Kubernetes.Models.Core;
+using TunnelOperator.Kubernetes.References;
 using TunnelOperator.Kubernetes.Tests.Support;
 
 namespace TunnelOperator.Kubernetes.Tests.Integration;
@@ -193,6 +195,39 @@ public sealed class LocalControlPlaneTests(LocalControlPlaneFixture fixture) : I
         Assert.Equal("Ready", (string?)status["status"]!["phase"]);
         Assert.Equal(3, (int?)status["spec"]!["size"]); // the status subresource leaves spec alone
         Assert.Equal("w", (string?)Assert.Single(items)["metadata"]!["name"]);
+    }
+
+    [Fact]
+    public async Task LeaseAndEvent_RoundTripThroughTheServer_WithMicrosecondTimes()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var renew = new DateTimeOffset(2026, 11, 24, 13, 21, 7, TimeSpan.Zero).AddTicks(1_234_560);
+        var lease = await Client.Resource<Lease>(ns).CreateAsync(new Lease
+        {
+            Metadata = new ObjectMeta { Name = "leader" },
+            Spec = new LeaseSpec { HolderIdentity = "replica-a", LeaseDurationSeconds = 15, AcquireTime = renew, RenewTime = renew, LeaseTransitions = 0 },
+        }, cancellationToken: Ct);
+        var map = await Client.Resource<ConfigMap>(ns).CreateAsync(Settings("subject"), cancellationToken: Ct);
+
+        var recorded = await Client.Resource<Event>(ns).CreateAsync(new Event
+        {
+            Metadata = new ObjectMeta { GenerateName = "subject." },
+            InvolvedObject = ObjectReferences.For(map),
+            Reason = "Reconciled",
+            Message = "settings applied",
+            Type = "Normal",
+            Count = 1,
+            FirstTimestamp = renew,
+            LastTimestamp = renew,
+            Source = new EventSource { Component = "tunneloperator" },
+            ReportingComponent = "tunneloperator.io/operator",
+            ReportingInstance = "replica-a",
+        }, cancellationToken: Ct);
+
+        Assert.Equal(renew, (await Client.Resource<Lease>(ns).GetAsync("leader", Ct)).Spec!.RenewTime);
+        Assert.Equal(lease.Spec!.AcquireTime, renew);
+        Assert.StartsWith("subject.", recorded.Metadata.Name, StringComparison.Ordinal);
+        Assert.Equal((map.Metadata.Uid, "ConfigMap", "v1"), (recorded.InvolvedObject.Uid, recorded.InvolvedObject.Kind, recorded.InvolvedObject.ApiVersion));
     }
 
     /// <summary>Waits for the Established condition by watching, never by sleeping.</summary>
