@@ -216,7 +216,9 @@ public sealed partial class MuxSession : IAsyncDisposable
             {
                 if (!stream.GrantFullWindow())
                 {
-                    continue; // reset before anyone took it
+                    // Reset before anyone took it: nothing to acknowledge, but what it carried
+                    // is still there to read, then the reset.
+                    return stream;
                 }
 
                 try

@@ -112,7 +112,7 @@ public sealed partial class MuxStream
         return true;
     }
 
-    internal void OnRemoteReset() => Reset($"stream {Id} was reset by the peer", sendRst: false);
+    internal void OnRemoteReset() => Reset($"stream {Id} was reset by the peer", sendRst: false, dropUnread: false);
 
     /// <summary>The session ended: reads fail unless the peer had finished, writes fail.</summary>
     internal void OnSessionEnded(string reason)
@@ -120,7 +120,7 @@ public sealed partial class MuxStream
         lock (_gate)
         {
             _failure ??= $"the mux session has ended: {reason}";
-            CloseInboundLocked(_failure);
+            CloseInboundLocked(_failure, dropUnread: false);
             WakeWriterLocked();
         }
 
@@ -133,7 +133,7 @@ public sealed partial class MuxStream
         lock (_gate)
         {
             _failure ??= reason;
-            CloseInboundLocked(reason);
+            CloseInboundLocked(reason, dropUnread: true);
             WakeWriterLocked();
         }
     }
@@ -213,10 +213,10 @@ public sealed partial class MuxStream
             }
         }
 
-        Reset($"the peer did not close stream {Id} within {_session.Options.StreamCloseTimeout}", sendRst: true);
+        Reset($"the peer did not close stream {Id} within {_session.Options.StreamCloseTimeout}", sendRst: true, dropUnread: true);
     }
 
-    private void Reset(string reason, bool sendRst)
+    private void Reset(string reason, bool sendRst, bool dropUnread)
     {
         bool send;
         lock (_gate)
@@ -224,7 +224,7 @@ public sealed partial class MuxStream
             // Nothing to reset once both sides have closed or the stream already failed.
             send = sendRst && _failure is null && !(_finSent && _finReceived);
             _failure ??= reason;
-            CloseInboundLocked(_failure);
+            CloseInboundLocked(_failure, dropUnread);
             WakeWriterLocked();
         }
 
@@ -237,16 +237,28 @@ public sealed partial class MuxStream
         _session.Release(this);
     }
 
-    private void CloseInboundLocked(string reason)
+    /// <summary>
+    /// Ends the inbound data. When we give up on the stream ourselves, unread data is dropped
+    /// and reads fail at once. When the peer or the transport ends it, what already arrived
+    /// stays readable and the read after it reports the failure (see <c>EndOfData</c>), so a
+    /// last message written just before a reset or a close is not lost.
+    /// </summary>
+    private void CloseInboundLocked(string reason, bool dropUnread)
     {
         if (_inboundClosed)
         {
             return;
         }
 
-        // Unread data is dropped: after a reset, reads fail at once (as in hashicorp/yamux).
         _inboundClosed = true;
-        _inbound.Writer.Complete(new MuxException(reason));
+        if (dropUnread)
+        {
+            _inbound.Writer.Complete(new MuxException(reason));
+        }
+        else
+        {
+            _inbound.Writer.Complete();
+        }
     }
 
     private static void EnsureCompleted(ValueTask<FlushResult> flush)

@@ -73,9 +73,11 @@ public sealed partial class MuxStream : Stream
     }
 
     /// <summary>
-    /// Reads what the peer sent. Returns 0 after the peer's FIN and the data before it; throws
-    /// <see cref="MuxException"/> after a reset or the end of the session. A zero-length read
-    /// waits until data or the end is available without consuming anything.
+    /// Reads what the peer sent. Returns 0 after the peer's FIN and the data before it. After
+    /// a reset by the peer or the end of the session, the data that had already arrived is
+    /// still read (as after a session close in hashicorp/yamux), then reads throw
+    /// <see cref="MuxException"/>; after our own <see cref="Abort"/> they throw at once. A
+    /// zero-length read waits until data or the end is available without consuming anything.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -86,7 +88,13 @@ public sealed partial class MuxStream : Stream
             var reader = _inbound.Reader;
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var data = result.Buffer;
-            if (data.IsEmpty || buffer.IsEmpty)
+            if (data.IsEmpty)
+            {
+                reader.AdvanceTo(data.Start);
+                return EndOfData();
+            }
+
+            if (buffer.IsEmpty)
             {
                 reader.AdvanceTo(data.Start);
                 return 0;
@@ -182,7 +190,7 @@ public sealed partial class MuxStream : Stream
     }
 
     /// <summary>Resets the stream (RST): pending and later reads and writes fail on both sides.</summary>
-    public void Abort() => Reset($"stream {Id} was aborted", sendRst: true);
+    public void Abort() => Reset($"stream {Id} was aborted", sendRst: true, dropUnread: true);
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -218,7 +226,7 @@ public sealed partial class MuxStream : Stream
             }
 
             _failure ??= $"stream {Id} was disposed";
-            CloseInboundLocked(_failure);
+            CloseInboundLocked(_failure, dropUnread: true);
             WakeWriterLocked();
         }
 
@@ -235,6 +243,20 @@ public sealed partial class MuxStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>The pipe is drained and complete: a clean end after FIN, otherwise the failure.</summary>
+    private int EndOfData()
+    {
+        lock (_gate)
+        {
+            if (!_finReceived && _failure is not null)
+            {
+                throw new MuxException(_failure);
+            }
+
+            return 0;
+        }
     }
 
     private void EnterRead()
