@@ -45,7 +45,7 @@ public sealed class LocalControlPlaneTests(ControlPlaneFixture controlPlane) : I
         Assert.Matches(@"\nweb\s+.*\sedge\s+http\s", wide);
     }
 
-    [Fact(Skip = "the local control plane's OpenAPI v3 does not serve custom kinds to kubectl yet: kubectl explain says 'GVK map[group:tunneloperator.io kind:Tunnel version:v1alpha1] not found in OpenAPI schema'")]
+    [Fact]
     public async Task Kubectl_ExplainsFieldsWithTheirDescriptions()
     {
         await InstallAsync();
