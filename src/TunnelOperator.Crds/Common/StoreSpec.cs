@@ -1,3 +1,4 @@
+using TunnelOperator.Kubernetes.Models.Core;
 using TunnelOperator.Crds.Generation;
 
 namespace TunnelOperator.Crds.Common;

@@ -1,3 +1,4 @@
+using TunnelOperator.Kubernetes.Models.Core;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;

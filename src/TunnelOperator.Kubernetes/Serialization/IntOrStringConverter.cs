@@ -5,7 +5,7 @@ using TunnelOperator.Kubernetes.Models.Core;
 namespace TunnelOperator.Kubernetes.Serialization;
 
 /// <summary>Reads a JSON number or string; writes the value back in the form it holds.</summary>
-internal sealed class IntOrStringConverter : JsonConverter<IntOrString>
+public sealed class IntOrStringConverter : JsonConverter<IntOrString>
 {
     public override IntOrString Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType switch

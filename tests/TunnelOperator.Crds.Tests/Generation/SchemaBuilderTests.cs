@@ -1,3 +1,4 @@
+using TunnelOperator.Kubernetes.Models.Core;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;

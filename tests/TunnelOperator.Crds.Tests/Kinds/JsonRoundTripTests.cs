@@ -1,3 +1,4 @@
+using TunnelOperator.Kubernetes.Models.Core;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TunnelOperator.Crds.Common;

@@ -1,3 +1,4 @@
+using TunnelOperator.Kubernetes.Models.Core;
 using TunnelOperator.Crds.Common;
 using TunnelOperator.Crds.EdgeNodes;
 using TunnelOperator.Crds.Hives;

@@ -1,3 +1,4 @@
+using TunnelOperator.Kubernetes.Models.Core;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;

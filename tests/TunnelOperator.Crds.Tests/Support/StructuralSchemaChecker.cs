@@ -1,3 +1,4 @@
+using TunnelOperator.Kubernetes.Models.Core;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
