@@ -290,11 +290,3 @@ internal sealed class FrameWriter
         }
     }
 }
-
-/// <summary>What happened to a queued control frame.</summary>
-internal enum EnqueueResult
-{
-    Queued,
-    Closed,
-    Overflow,
-}
