@@ -143,6 +143,17 @@ internal sealed class YamuxPeer : IAsyncDisposable
         }
 
         var work = Directory.CreateTempSubdirectory("yamux-peer-");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                work.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left for the system's temp cleanup.
+            }
+        };
         var source = Path.Combine(AppContext.BaseDirectory, "Interop", "yamux-peer", "main.go");
         File.Copy(source, Path.Combine(work.FullName, "main.go"));
         var output = Path.Combine(work.FullName, "yamux-peer");
