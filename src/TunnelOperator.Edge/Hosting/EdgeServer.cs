@@ -74,7 +74,13 @@ public sealed partial class EdgeServer : IAsyncDisposable
     {
         var time = timeProvider ?? TimeProvider.System;
         Directory.CreateDirectory(options.DataDirectory);
-        var store = await TunnelStore.OpenAsync(new StoreOptions { DataDirectory = options.DataDirectory, DatabaseUrl = options.DatabaseUrl }, cancellationToken).ConfigureAwait(false);
+        var store = await TunnelStore.OpenAsync(new StoreOptions
+        {
+            DataDirectory = options.DataDirectory,
+            DatabaseUrl = options.DatabaseUrl,
+            TimeProvider = time,
+            LoggerFactory = loggerFactory,
+        }, cancellationToken).ConfigureAwait(false);
         var certificates = EdgeCertificates.Load(options);
         var adminToken = AdminApi.LoadOrCreateToken(options);
         var stopping = new CancellationTokenSource();
