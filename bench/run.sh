@@ -57,15 +57,19 @@ wait_http -H "Host: $TUNNEL_HOST" "http://127.0.0.1:$HTTP/"
 
 declare -A rps p50 p99 fixed50 fixed99
 run_path() { # name url host-header
-  local name=$1 url=$2 host=$3 out
+  local name=$1 url=$2 host=$3 out h2args=()
   # warm-up (JIT, connection pools), then the measured run
   wrk -t2 -c"$CONNECTIONS" -d2s -H "Host: $host" "$url" >/dev/null
   out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Host: $host" "$url")
   rps[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50[$name]=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99[$name]=$(awk '$1=="99%" {print $2}' <<<"$out")
-  # fixed rate: 10 clients x 100 req/s = 1,000 req/s
-  h2load --h1 -c 10 --rps 100 -D "$DURATION" -H "Host: $host" --log-file="$work/$name.h2log" "$url" >/dev/null
+  # Fixed rate: 10 clients x 100 req/s = 1,000 req/s. h2load ignores --rps when -H overrides
+  # the Host, so the tunnel's hostname goes in the URL and --connect-to names the socket.
+  local authority=${url#http://}
+  authority=${authority%%/*}
+  if [ "$host" = "$authority" ]; then h2args=("$url"); else h2args=("--connect-to=$authority" "http://$host/"); fi
+  timeout $((DURATION + 30)) h2load --h1 -c 10 --rps 100 -D "$DURATION" --log-file="$work/$name.h2log" "${h2args[@]}" >/dev/null
   read -r fixed50[$name] fixed99[$name] < <(awk '{print $3}' "$work/$name.h2log" | sort -n | awk '{a[NR]=$1} END {printf "%.3f %.3f\n", a[int(NR*0.50)]/1000, a[int(NR*0.99)]/1000}')
 }
 
