@@ -6,7 +6,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all deps deps-run restore build run test test-unit bench clean format
+.PHONY: all deps deps-run restore build run test test-unit bench clean format manifests
 
 all: build
 
@@ -37,6 +37,10 @@ test: deps build
 bench: build
 	@scripts/install-deps.sh bench
 	@bench/run.sh
+
+## manifests: regenerate config/crd/bases from the CRD types in src/TunnelOperator.Crds (tests check for drift)
+manifests: build
+	bin/tunneld crds --output-dir config/crd/bases
 
 format:
 	$(DOTNET) format TunnelOperator.sln
