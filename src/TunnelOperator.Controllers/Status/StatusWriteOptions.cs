@@ -1,0 +1,27 @@
+namespace TunnelOperator.Controllers;
+
+/// <summary>How <see cref="StatusWriter"/> writes a changed status.</summary>
+public sealed record StatusWriteOptions
+{
+    public StatusWriteMode Mode { get; init; } = StatusWriteMode.MergePatch;
+
+    /// <summary>
+    /// Merge patch only: send the observed resourceVersion as a precondition, so a status computed
+    /// from an object that changed since is refused with 409 instead of overwriting a newer truth. The
+    /// conflict surfaces as an exception and the controller retries on the newer object. On by default.
+    /// </summary>
+    public bool OptimisticLock { get; init; } = true;
+
+    /// <summary>Required for <see cref="StatusWriteMode.Apply"/>: the field manager owning the status fields; recorded for merge patches when set.</summary>
+    public string? FieldManager { get; init; }
+}
+
+/// <summary>The write a changed status goes out as.</summary>
+public enum StatusWriteMode
+{
+    /// <summary>A JSON merge patch of the status subresource with only what differs.</summary>
+    MergePatch,
+
+    /// <summary>Server-side apply of the whole status to the status subresource, forced, under <see cref="StatusWriteOptions.FieldManager"/>.</summary>
+    Apply,
+}
