@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using TunnelOperator.Store.Tenants;
 
 namespace TunnelOperator.Store.Data;
 
@@ -12,6 +13,11 @@ internal sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) :
     public DbSet<UserEntity> Users => Set<UserEntity>();
     public DbSet<ApiTokenEntity> ApiTokens => Set<ApiTokenEntity>();
     public DbSet<TunnelEntity> Tunnels => Set<TunnelEntity>();
+    public DbSet<TenantEntity> Tenants => Set<TenantEntity>();
+    public DbSet<InviteEntity> Invites => Set<InviteEntity>();
+    public DbSet<TenantEntryEntity> TenantEntries => Set<TenantEntryEntity>();
+    public DbSet<TenantAgentEntity> TenantAgents => Set<TenantAgentEntity>();
+    public DbSet<EdgeEntity> Edges => Set<EdgeEntity>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -58,5 +64,7 @@ internal sealed class StoreDbContext(DbContextOptions<StoreDbContext> options) :
             tunnel.HasOne<UserEntity>().WithMany().HasForeignKey(t => t.UserId)
                 .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_tunnels_users");
         });
+
+        TenantModel.Configure(modelBuilder);
     }
 }
