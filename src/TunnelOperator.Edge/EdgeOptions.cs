@@ -45,6 +45,9 @@ public sealed record EdgeOptions
 
     public Uri? OtlpEndpoint { get; init; }
 
+    /// <summary>The L4 engine: front door, declared TCP/UDP ports, trusted proxies, tenant hub.</summary>
+    public Tenants.L4Options L4 { get; init; } = new();
+
     /// <summary>The URL a tunnel with the given subdomain is reachable at.</summary>
     public string PublicUrlFor(string subdomain)
     {

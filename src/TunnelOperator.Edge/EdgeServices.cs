@@ -16,6 +16,9 @@ public sealed class EdgeServices(EdgeOptions options, TunnelStore store, ILogger
     public SessionRegistry Sessions { get; } = new();
     public HostRouting HostRouting { get; } = new(options.BaseHost);
     public EdgeMetrics Metrics => _metrics ??= new EdgeMetrics(Registry);
+    public Tenants.L4Services L4 => LazyInitializer.EnsureInitialized(ref _l4, () => new Tenants.L4Services(this));
+
+    private Tenants.L4Services? _l4;
 
     private EdgeMetrics? _metrics;
 }

@@ -12,7 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TunnelOperator.Edge.Admin;
 using TunnelOperator.Edge.Forwarding;
+using TunnelOperator.Edge.FrontDoor;
 using TunnelOperator.Edge.Sessions;
+using TunnelOperator.Edge.Tenants;
 using TunnelOperator.Edge.Tls;
 using TunnelOperator.Protocol;
 using TunnelOperator.Protocol.V1;
@@ -98,6 +100,9 @@ public sealed partial class EdgeServer : IAsyncDisposable
         });
 
         var handler = new AgentConnectionHandler(services);
+        var frontDoor = new FrontDoorMiddleware(services);
+        var hub = new HubApi(services, options.L4.OperatorKey ?? OperatorKey.LoadOrCreate(options.DataDirectory));
+        certificates.ExtraNames = frontDoor.IsTerminateName;
         ListenOptions? http = null, https = null, control = null, admin = null;
 
         var publicBuilder = WebApplication.CreateSlimBuilder();
@@ -116,6 +121,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
                 {
                     http = lo;
                     lo.Protocols = HttpProtocols.Http1;
+                    lo.Use(frontDoor.TrustedProxyOnly);
                 });
             }
 
@@ -125,10 +131,13 @@ public sealed partial class EdgeServer : IAsyncDisposable
                 {
                     https = lo;
                     lo.Protocols = HttpProtocols.Http1AndHttp2;
-                    lo.UseHttps(TlsOptions(certificates, [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11, WireProtocol.Alpn], SslProtocols.Tls12 | SslProtocols.Tls13));
+                    // The front door peeks the ClientHello first: tenant passthrough hostnames never reach TLS here.
+                    lo.Use(frontDoor.BeforeTls);
+                    lo.UseHttps(TlsOptions(certificates, [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11, WireProtocol.Alpn], SslProtocols.Tls12 | SslProtocols.Tls13, frontDoor.AlpnFor));
                     lo.Use(next => connection => IsAgent(connection)
                         ? handler.HandleAsync(connection.Transport, connection.RemoteEndPoint, stopping.Token)
                         : next(connection));
+                    lo.Use(frontDoor.AfterTls);
                 });
             }
 
@@ -137,15 +146,24 @@ public sealed partial class EdgeServer : IAsyncDisposable
                 kestrel.Listen(controlEndPoint, lo =>
                 {
                     control = lo;
-                    lo.UseHttps(TlsOptions(certificates, [WireProtocol.Alpn], SslProtocols.Tls13));
-                    lo.Run(connection => IsAgent(connection)
-                        ? handler.HandleAsync(connection.Transport, connection.RemoteEndPoint, stopping.Token)
-                        : Task.CompletedTask);
+                    // Agents by ALPN; anything else that speaks HTTP here is a hub API client.
+                    lo.UseHttps(TlsOptions(certificates, [WireProtocol.Alpn, SslApplicationProtocol.Http2, SslApplicationProtocol.Http11], SslProtocols.Tls13));
+                    lo.Use(next => connection =>
+                    {
+                        if (IsAgent(connection))
+                        {
+                            return handler.HandleAsync(connection.Transport, connection.RemoteEndPoint, stopping.Token);
+                        }
+
+                        connection.Features.Set(HubConnectionFeature.Instance);
+                        return next(connection);
+                    });
                 });
             }
         });
         var publicApp = publicBuilder.Build();
         var forwarder = new HttpForwarder(services, stopping.Token);
+        publicApp.MapWhen(HubApi.IsHubRequest, branch => branch.Run(hub.HandleAsync));
         publicApp.Run(forwarder.HandleAsync);
 
         var adminBuilder = WebApplication.CreateSlimBuilder();
@@ -176,6 +194,15 @@ public sealed partial class EdgeServer : IAsyncDisposable
             await adminApp.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Invites carry the agent endpoints edges record here (the first is also the hub URL).
+        var advertised = options.L4.AdvertiseUrls.Count > 0 || control?.IPEndPoint is null
+            ? options.L4.AdvertiseUrls
+            : [$"https://{options.BaseHost}:{control.IPEndPoint.Port}"];
+        foreach (var url in advertised)
+        {
+            await services.Store.RecordEdgeAsync(url, cancellationToken).ConfigureAwait(false);
+        }
+
         LogStarted(server._logger, options.BaseHost, http?.IPEndPoint, https?.IPEndPoint, control?.IPEndPoint, admin?.IPEndPoint);
         return server;
     }
@@ -199,13 +226,13 @@ public sealed partial class EdgeServer : IAsyncDisposable
         return connection.Features.Get<ITlsHandshakeFeature>()?.Protocol == SslProtocols.Tls13;
     }
 
-    private static TlsHandshakeCallbackOptions TlsOptions(EdgeCertificates certificates, List<SslApplicationProtocol> alpn, SslProtocols protocols) => new()
+    private static TlsHandshakeCallbackOptions TlsOptions(EdgeCertificates certificates, List<SslApplicationProtocol> alpn, SslProtocols protocols, Func<string?, List<SslApplicationProtocol>?>? alpnFor = null) => new()
     {
         HandshakeTimeout = TimeSpan.FromSeconds(10),
         OnConnection = context => ValueTask.FromResult(new SslServerAuthenticationOptions
         {
             ServerCertificate = certificates.Select(context.ClientHelloInfo.ServerName),
-            ApplicationProtocols = alpn,
+            ApplicationProtocols = alpnFor?.Invoke(context.ClientHelloInfo.ServerName) ?? alpn,
             EnabledSslProtocols = protocols,
             ClientCertificateRequired = false,
         }),
@@ -228,6 +255,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
         var stopPublic = _public.StopAsync(deadline.Token);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(Services.Sessions.Snapshot().Select(s => s.CloseAsync(CancelReason.Shutdown, "the edge is shutting down; reconnect"))).ConfigureAwait(false);
+        await Services.L4.CloseSessionsAsync(CancelReason.Shutdown, "the edge is shutting down; reconnect").ConfigureAwait(false);
         try
         {
             await stopPublic.ConfigureAwait(false);
@@ -245,6 +273,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _public.DisposeAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
+        await Services.L4.DisposeAsync().ConfigureAwait(false);
         await Services.Store.DisposeAsync().ConfigureAwait(false);
         Services.Metrics.Dispose();
         _exporter.Dispose();

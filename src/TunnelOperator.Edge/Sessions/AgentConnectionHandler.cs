@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TunnelOperator.Mux;
 using TunnelOperator.Protocol;
 using TunnelOperator.Protocol.Framing;
+using TunnelOperator.Protocol.Tenants;
 using TunnelOperator.Protocol.V1;
 using TunnelOperator.Store;
 
@@ -113,6 +114,15 @@ public sealed partial class AgentConnectionHandler(EdgeServices edge)
                 await RefuseAsync(mux, stream, control, ErrorCode.FailedPrecondition,
                     $"protocol version {hello.ProtocolVersion} is not supported by this edge (it speaks {WireProtocol.Version}); upgrade tunnelctl to {WireProtocol.ProgramVersion}",
                     stopping).ConfigureAwait(false);
+                return null;
+            }
+
+            if (InviteToken.LooksLikeInvite(hello.Token))
+            {
+                // Tenant agents (invite tokens) belong to the L4 engine, which owns the control
+                // channel from here on and runs the session to its end.
+                keep = true;
+                await edge.L4.Agents.RunAsync(mux, stream, control, hello, peer, stopping).ConfigureAwait(false);
                 return null;
             }
 

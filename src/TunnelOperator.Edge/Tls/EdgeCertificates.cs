@@ -30,6 +30,9 @@ public sealed class EdgeCertificates : IDisposable
 
     public X509Certificate2 DefaultCertificate => _default;
 
+    /// <summary>More names the generated CA issues for (live terminate-mode tenant hostnames).</summary>
+    public Func<string, bool>? ExtraNames { get; set; }
+
     public static EdgeCertificates Load(EdgeOptions options)
     {
         if (options.TlsCertificatePath is not null)
@@ -67,7 +70,7 @@ public sealed class EdgeCertificates : IDisposable
     /// <summary>Picks the certificate for a TLS handshake with the given SNI (may be null).</summary>
     public X509Certificate2 Select(string? serverName)
     {
-        if (_ca is null || string.IsNullOrEmpty(serverName) || !IsServedName(serverName))
+        if (_ca is null || string.IsNullOrEmpty(serverName) || !(IsServedName(serverName) || ExtraNames?.Invoke(serverName) == true))
         {
             return _default;
         }

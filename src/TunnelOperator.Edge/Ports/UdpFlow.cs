@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Threading.Channels;
+using TunnelOperator.Mux;
+using TunnelOperator.Protocol.Datagrams;
+
+namespace TunnelOperator.Edge.Ports;
+
+/// <summary>
+/// One UDP client of a declared port: its datagrams go to the agent on one STREAM_KIND_UDP
+/// stream, framed as length + payload, and the agent's framed replies go back to the client.
+/// Datagrams queue in a bounded channel while the stream opens; when it is full they are
+/// dropped, as a congested UDP path would.
+/// </summary>
+internal sealed class UdpFlow : IDisposable
+{
+    private const int QueueCapacity = 512;
+
+    private readonly Channel<(byte[] Buffer, int Length)> _outbound = Channel.CreateBounded<(byte[], int)>(
+        new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true, SingleWriter = true });
+
+    private readonly CancellationTokenSource _closed = new();
+    private long _lastActivity;
+
+    public UdpFlow(IPEndPoint client, long now)
+    {
+        Client = client;
+        _lastActivity = now;
+    }
+
+    public IPEndPoint Client { get; }
+
+    public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    public CancellationToken Closed => _closed.Token;
+
+    public void Touch(long now) => Volatile.Write(ref _lastActivity, now);
+
+    /// <summary>Queues a copy of a datagram from the client; false when the queue is full (dropped).</summary>
+    public bool TryEnqueue(ReadOnlySpan<byte> datagram)
+    {
+        var copy = ArrayPool<byte>.Shared.Rent(Math.Max(1, datagram.Length) + DatagramFrames.HeaderLength);
+        DatagramFrames.WriteHeader(copy, datagram.Length);
+        datagram.CopyTo(copy.AsSpan(DatagramFrames.HeaderLength));
+        if (_outbound.Writer.TryWrite((copy, datagram.Length + DatagramFrames.HeaderLength)))
+        {
+            return true;
+        }
+
+        ArrayPool<byte>.Shared.Return(copy);
+        return false;
+    }
+
+    /// <summary>Client → agent: writes queued datagrams as frames until the flow closes.</summary>
+    public async Task PumpToAgentAsync(MuxStream stream, Action<long> touched, Func<long> now)
+    {
+        var ct = _closed.Token;
+        try
+        {
+            await foreach (var (buffer, length) in _outbound.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    await stream.WriteAsync(buffer.AsMemory(0, length), ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                touched(now());
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    /// <summary>Agent → client: sends each framed datagram the agent writes back to the client.</summary>
+    public async Task PumpToClientAsync(MuxStream stream, Func<ReadOnlyMemory<byte>, IPEndPoint, CancellationToken, ValueTask> send, Action<long> touched, Func<long> now)
+    {
+        var ct = _closed.Token;
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+        var scratch = ArrayPool<byte>.Shared.Rent(DatagramFrames.MaxDatagram);
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(ct).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                while (DatagramFrames.TryRead(ref buffer, out var datagram) == DatagramReadStatus.Datagram)
+                {
+                    ReadOnlyMemory<byte> payload;
+                    if (datagram.IsSingleSegment)
+                    {
+                        payload = datagram.First;
+                    }
+                    else
+                    {
+                        datagram.CopyTo(scratch);
+                        payload = scratch.AsMemory(0, (int)datagram.Length);
+                    }
+
+                    await send(payload, Client, ct).ConfigureAwait(false);
+                    touched(now());
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(scratch);
+            Close();
+        }
+    }
+
+    public void Dispose()
+    {
+        Close();
+        _closed.Dispose();
+    }
+
+    public void Close()
+    {
+        _outbound.Writer.TryComplete();
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        while (_outbound.Reader.TryRead(out var item))
+        {
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+        }
+    }
+}
