@@ -27,6 +27,7 @@ internal static class ServeCommand
         var otlp = EnvOption.Create<Uri?>("--otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "Send traces and metrics over OTLP to this endpoint", v => new Uri(v), null);
         var recheck = EnvOption.Create("--token-recheck-seconds", "TUNNELD_TOKEN_RECHECK_SECONDS", "How often live sessions re-check that their token still exists", int.Parse, 15);
         var shutdown = EnvOption.Create("--shutdown-timeout-seconds", "TUNNELD_SHUTDOWN_TIMEOUT_SECONDS", "Longest graceful stop on SIGTERM", int.Parse, 5);
+        var l4 = new L4Flags();
 
         var command = new Command("serve", "Run the edge: public HTTP(S), agent control plane, admin API");
         foreach (var option in new Option[] { baseHost, httpAddr, httpsAddr, controlAddr, adminAddr, tlsCert, tlsKey, maxConcurrent, maxBody, adminToken, publicPort, otlp, recheck, shutdown })
@@ -34,6 +35,7 @@ internal static class ServeCommand
             command.Options.Add(option);
         }
 
+        l4.AddTo(command);
         store.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -60,6 +62,7 @@ internal static class ServeCommand
                     OtlpEndpoint = result.GetValue(otlp),
                     TokenRecheckInterval = TimeSpan.FromSeconds(Positive(result.GetValue(recheck), "--token-recheck-seconds")),
                     ShutdownTimeout = TimeSpan.FromSeconds(Positive(result.GetValue(shutdown), "--shutdown-timeout-seconds")),
+                    L4 = l4.Bind(result),
                 };
             }
             catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
