@@ -114,18 +114,24 @@ public sealed partial class Controller<T> : IController, IKeySink
             .Select(_ => Task.Run(() => WorkAsync(queue, reconciling.Token), CancellationToken.None))
             .ToArray();
 
-        try
+        // Stop taking keys the moment a stop is asked for, inside Cancel() itself: a key queued after
+        // the caller's Cancel returned is never started. Then let the reconciles in flight finish
+        // (graceful) or cancel them (leadership lost: another replica may already be reconciling them).
+        using (either.Token.Register(() =>
         {
-            await Task.Delay(Timeout.Infinite, either.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
+            Volatile.Write(ref _queue, null);
+            queue.ShutDown();
+        }))
         {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, either.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
         }
 
-        // Stop taking keys first; then let the reconciles in flight finish (graceful) or cancel them
-        // (leadership lost: another replica may already be reconciling the same objects).
-        Volatile.Write(ref _queue, null);
-        queue.ShutDown();
         var all = Task.WhenAll(workers);
         var how = "leadership lost";
         if (!abort.IsCancellationRequested)

@@ -10,7 +10,7 @@ public sealed partial class LeaderElector
     private int LeaseSeconds => (int)Math.Ceiling(_options.LeaseDuration.TotalSeconds);
 
     /// <summary>One attempt: true if this replica holds the lease afterwards.</summary>
-    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
+    internal async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var lease = await _leases.TryGetAsync(_options.LeaseName, cancellationToken).ConfigureAwait(false);

@@ -56,7 +56,8 @@ public sealed partial class ControllerManager
 
         ManagerLog.Stopping(_logger, _options.Name, _options.GracefulShutdownTimeout);
         using var abortOnCancel = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abort);
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // Synchronous on purpose: when StopAsync returns its task, no controller takes another key.
+        _stopping.Cancel();
 
         // The term drains on its own (each controller bounds it by the grace period); only then is the
         // campaign cancelled, which would otherwise cancel the term's reconciles as a lost lease does.

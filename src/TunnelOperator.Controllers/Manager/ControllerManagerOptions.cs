@@ -23,7 +23,7 @@ public sealed record ControllerManagerOptions
     /// <summary>Where <c>/healthz</c> and <c>/readyz</c> are served (controller-runtime: :8081); null for nowhere. Port 0 picks one.</summary>
     public IPEndPoint? HealthProbeEndPoint { get; init; }
 
-    /// <summary>Where <c>/metrics</c> is served (controller-runtime: :8080); null for nowhere. May equal the probe end point.</summary>
+    /// <summary>Where <c>/metrics</c> is served (controller-runtime: :8080); null for nowhere. The same fixed end point as the probes shares their server.</summary>
     public IPEndPoint? MetricsEndPoint { get; init; }
 
     /// <summary>How long in-flight reconciles get to finish on shutdown before they are cancelled (controller-runtime: 30 s).</summary>

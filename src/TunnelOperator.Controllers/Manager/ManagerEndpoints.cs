@@ -11,7 +11,8 @@ namespace TunnelOperator.Controllers.Manager;
 
 /// <summary>
 /// The manager's plain-HTTP endpoints on Kestrel: liveness and readiness probes, Prometheus metrics.
-/// One server per distinct end point, so probes and metrics may share a port or not.
+/// One server per end point; probes and metrics share one when given the same fixed port (port 0
+/// always picks a port of its own).
 /// </summary>
 internal sealed class ManagerEndpoints : IAsyncDisposable
 {
@@ -32,7 +33,7 @@ internal sealed class ManagerEndpoints : IAsyncDisposable
         var endpoints = new ManagerEndpoints();
         try
         {
-            if (probes is not null && metrics is not null && probes.Equals(metrics))
+            if (probes is not null && metrics is not null && probes.Port != 0 && probes.Equals(metrics))
             {
                 var url = await endpoints.ServeAsync(probes, app => { app.MapGet("/healthz", healthz); app.MapGet("/readyz", readyz); app.MapGet("/metrics", scrape); }, cancellationToken).ConfigureAwait(false);
                 endpoints.HealthProbeUrl = endpoints.MetricsUrl = url;

@@ -132,8 +132,9 @@ public sealed class InterceptingClient(IKubernetesClient inner) : IKubernetesCli
 
         public async IAsyncEnumerable<WatchEvent<T>> WatchAsync(WatchOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            await owner.BeforeAsync("watch", cancellationToken);
+            // The cut is taken before the call is announced, so a test that saw "watch" can cut it.
             var (cut, broken) = owner.CurrentCut();
+            await owner.BeforeAsync("watch", cancellationToken);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cut);
             await using var events = inner.WatchAsync(options, linked.Token).GetAsyncEnumerator(linked.Token);
             while (true)

@@ -1,0 +1,167 @@
+using System.Text.Json.Nodes;
+using TunnelOperator.Controllers.Cache;
+using TunnelOperator.Controllers.Controllers;
+using TunnelOperator.Controllers.Manager;
+using TunnelOperator.Controllers.Tests.Support;
+using TunnelOperator.Crds.Tunnels;
+using TunnelOperator.Kubernetes.Client;
+using TunnelOperator.Kubernetes.Errors;
+using TunnelOperator.Kubernetes.Models;
+using TunnelOperator.Kubernetes.Models.Core;
+using TunnelOperator.Kubernetes.References;
+
+namespace TunnelOperator.Controllers.Tests.Controllers;
+
+/// <summary>Controllers reconciling the Tunnel kind (its committed CRD) against the real control plane.</summary>
+public sealed class ControllerTests(ControlPlaneFixture fixture) : IClassFixture<ControlPlaneFixture>
+{
+    private const string Finalizer = "tunneloperator.io/test-cleanup";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>One reconcile: the version it saw, whether it wrote status, and what it found.</summary>
+    private sealed record Pass(string Name, string? Seen, bool Wrote = false, string? After = null, string? Child = null);
+
+    [Fact]
+    public async Task Status_IsWrittenOnlyWhenItChanged()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await using var manager = Manager(ns);
+        var passes = new Observations<Pass>();
+        manager.NewController("tunnels-status").For<Tunnel>().Complete(new DelegateReconciler<Tunnel>(async (tunnel, ct) =>
+        {
+            var written = await StatusWriter.WriteAsync(manager.Client, tunnel, Ready(tunnel), cancellationToken: ct);
+            passes.Add(new Pass(tunnel.Metadata.Name!, tunnel.Metadata.ResourceVersion, written.Written, written.Value.Metadata.ResourceVersion));
+            return ReconcileResult.Done;
+        }));
+        await manager.StartAsync(Ct);
+        var tunnels = fixture.Client.Resource<Tunnel>(ns);
+
+        await tunnels.CreateAsync(TestObjects.Tunnel("web"), cancellationToken: Ct);
+        var write = await passes.WaitAsync(p => p.Wrote, "the status write");
+        var settled = await passes.WaitAsync(p => p.Seen == write.After, "the reconcile the status write caused");
+        var labelled = await tunnels.PatchAsync("web", Patch.Merge(new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["team"] = "edge" } } }), cancellationToken: Ct);
+        var relabelled = await passes.WaitAsync(p => p.Seen == labelled.Metadata.ResourceVersion, "the reconcile of the label change");
+        var current = await tunnels.GetAsync("web", Ct);
+
+        Assert.False(settled.Wrote);
+        Assert.False(relabelled.Wrote);
+        Assert.Equal(labelled.Metadata.ResourceVersion, current.Metadata.ResourceVersion); // nothing written since the label
+        Assert.Single(passes.Items, p => p.Wrote);
+        Assert.True(Conditions.IsTrue(current.Status?.Conditions, TunnelConditions.Ready));
+        Assert.Equal(1, current.Status!.ObservedGeneration);
+    }
+
+    [Fact]
+    public async Task ChangesToOwnedObjects_ReconcileTheirOwner()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await using var manager = Manager(ns);
+        var passes = new Observations<Pass>();
+        manager.NewController("tunnels-owner").For<Tunnel>().Owns<ConfigMap>().Complete(new DelegateReconciler<Tunnel>(async (tunnel, ct) =>
+        {
+            var child = manager.Cache.GetInformer<ConfigMap>().ByIndex(Indexers.ControllerOwnerUid, tunnel.Metadata.Uid!).SingleOrDefault();
+            await manager.Client.Resource<ConfigMap>(ns).ApplyAsync(new ConfigMap
+            {
+                Metadata = new ObjectMeta { Name = tunnel.Metadata.Name + "-config", Namespace = ns, OwnerReferences = [OwnerReferences.For(tunnel, controller: true)] },
+                Data = new Dictionary<string, string> { ["target"] = tunnel.Spec.Target.Url! },
+            }, new ApplyOptions { FieldManager = "tunnels-owner", Force = true }, ct);
+            passes.Add(new Pass(tunnel.Metadata.Name!, tunnel.Metadata.ResourceVersion, Child: child is null ? null : child.Data?.GetValueOrDefault("extra") ?? "-"));
+            return ReconcileResult.Done;
+        }));
+        await manager.StartAsync(Ct);
+
+        await fixture.Client.Resource<Tunnel>(ns).CreateAsync(TestObjects.Tunnel("web"), cancellationToken: Ct);
+        await passes.WaitAsync(p => p.Child == "-", "a reconcile that found the child");
+        await fixture.Client.Resource<ConfigMap>(ns).PatchAsync("web-config", Patch.Merge(new JsonObject { ["data"] = new JsonObject { ["extra"] = "edited" } }), cancellationToken: Ct);
+        var afterEdit = await passes.WaitAsync(p => p.Child == "edited", "the owner's reconcile after its child changed");
+
+        Assert.Equal("web", afterEdit.Name);
+    }
+
+    [Fact]
+    public async Task Conflict_FromAnotherWriter_IsRetriedOnTheNewerObject()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var policy = new RecordingErrorPolicy();
+        await using var manager = Manager(ns);
+        var passes = new Observations<Pass>();
+        var meddled = 0;
+        manager.NewController("tunnels-conflict").For<Tunnel>().WithErrorPolicy(policy).Complete(new DelegateReconciler<Tunnel>(async (tunnel, ct) =>
+        {
+            if (Interlocked.Exchange(ref meddled, 1) == 0)
+            {
+                // Another writer changes the object while this reconcile works from what it read.
+                await fixture.Client.Resource<Tunnel>(ns).PatchAsync(tunnel.Metadata.Name!, Patch.Merge(new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["meddler"] = "was-here" } } }), cancellationToken: ct);
+            }
+
+            var written = await StatusWriter.WriteAsync(manager.Client, tunnel, Ready(tunnel), cancellationToken: ct);
+            passes.Add(new Pass(tunnel.Metadata.Name!, tunnel.Metadata.ResourceVersion, written.Written, written.Value.Metadata.ResourceVersion));
+            return ReconcileResult.Done;
+        }));
+        await manager.StartAsync(Ct);
+
+        var created = await fixture.Client.Resource<Tunnel>(ns).CreateAsync(TestObjects.Tunnel("web"), cancellationToken: Ct);
+        var (error, decision) = await policy.Decisions.WaitAsync(d => d.Error is KubernetesApiException { IsConflict: true }, "the 409 of the stale status write");
+        var write = await passes.WaitAsync(p => p.Wrote, "the status write after the retry");
+        var current = await fixture.Client.Resource<Tunnel>(ns).GetAsync("web", Ct);
+
+        Assert.Equal(ErrorDecisionKind.Backoff, decision.Kind);
+        Assert.NotEqual(created.Metadata.ResourceVersion, write.Seen);
+        Assert.Equal("was-here", current.Metadata.Annotations!["meddler"]);
+        Assert.True(Conditions.IsTrue(current.Status?.Conditions, TunnelConditions.Ready));
+        Assert.Contains("tunneloperator_reconcile_errors_total", manager.RenderMetrics(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Finalizer_IsAdded_CleanupFailingTwiceIsRetried_ThenTheObjectGoes()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var policy = new RecordingErrorPolicy();
+        await using var manager = Manager(ns);
+        var actions = new Observations<FinalizerAction>();
+        var gone = new Observations<string>();
+        var attempts = 0;
+        manager.NewController("tunnels-finalizer").For<Tunnel>().WithErrorPolicy(policy).Complete(new DelegateReconciler<Tunnel>(async (tunnel, ct) =>
+        {
+            var action = await Finalizers.EnsureAsync(manager.Client, tunnel, Finalizer, (_, _) =>
+            {
+                var attempt = Interlocked.Increment(ref attempts);
+                return attempt <= 2 ? throw new InvalidOperationException($"edge unreachable (attempt {attempt})") : Task.CompletedTask;
+            }, ct);
+            actions.Add(action);
+            return ReconcileResult.Done;
+        }));
+        manager.Cache.GetInformer<Tunnel>().AddEventHandler(new ResourceEventHandler<Tunnel> { Deleted = t => gone.Add(t.Metadata.Name!) });
+        await manager.StartAsync(Ct);
+        var tunnels = fixture.Client.Resource<Tunnel>(ns);
+
+        await tunnels.CreateAsync(TestObjects.Tunnel("web"), cancellationToken: Ct);
+        await actions.WaitAsync(a => a == FinalizerAction.Added, "the finalizer added");
+        await actions.WaitAsync(a => a == FinalizerAction.Continue, "a reconcile with the finalizer in place");
+        var held = await tunnels.GetAsync("web", Ct);
+        var deleting = await tunnels.DeleteAsync("web", cancellationToken: Ct);
+        await gone.WaitAsync(n => n == "web", "the tunnel gone");
+
+        Assert.Contains(Finalizer, held.Metadata.Finalizers!);
+        Assert.Equal(DeleteOutcome.Pending, deleting.Outcome);
+        Assert.Equal(3, attempts);
+        Assert.Equal(2, policy.Decisions.Items.Count(d => d.Error is InvalidOperationException && d.Decision.Kind == ErrorDecisionKind.Backoff));
+        Assert.Contains(FinalizerAction.Finalized, actions.Items);
+        Assert.Null(await tunnels.TryGetAsync("web", Ct));
+    }
+
+    private ControllerManager Manager(string ns) => new(fixture.NewClient(), new ControllerManagerOptions
+    {
+        Cache = new InformerOptions { Namespace = ns, MinBackoff = TimeSpan.FromMilliseconds(10) },
+    });
+
+    private static Tunnel Ready(Tunnel tunnel) => tunnel with
+    {
+        Status = (tunnel.Status ?? new TunnelStatus()) with
+        {
+            ObservedGeneration = tunnel.Metadata.Generation,
+            Conditions = Conditions.Set(tunnel.Status?.Conditions, TunnelConditions.Ready, ConditionStatus.True, "Reconciled", "everything in place", tunnel.Metadata.Generation),
+        },
+    };
+}
