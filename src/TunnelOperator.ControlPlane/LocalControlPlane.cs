@@ -8,13 +8,16 @@ using TunnelOperator.ControlPlane.Discovery;
 using TunnelOperator.ControlPlane.GarbageCollection;
 using TunnelOperator.ControlPlane.Server;
 using TunnelOperator.ControlPlane.Storage;
+using TunnelOperator.ControlPlane.Workloads;
 
 namespace TunnelOperator.ControlPlane;
 
 /// <summary>
 /// A Kubernetes-API-compatible control plane in one process: storage (SQLite), the API verbs and watch,
 /// discovery and OpenAPI, CRDs, garbage collection, over HTTPS with client-certificate and token
-/// authentication. The real kubectl works against it with the kubeconfig it writes.
+/// authentication. The real kubectl works against it with the kubeconfig it writes. With
+/// <see cref="LocalControlPlaneOptions.RunWorkloads"/>, the workload runner runs Deployments of the suite's
+/// image as local processes on loopback addresses.
 /// </summary>
 public sealed class LocalControlPlane : IAsyncDisposable
 {
@@ -23,11 +26,13 @@ public sealed class LocalControlPlane : IAsyncDisposable
     private readonly ApiServer _server;
     private readonly CertificateAuthority _ca;
     private readonly TimeProvider _time;
+    private readonly WorkloadRunner? _runner;
     private int _stopped;
 
-    private LocalControlPlane(ObjectStore store, GarbageCollector collector, ApiServer server, CertificateAuthority ca, TimeProvider time, string kubeconfigPath)
+    private LocalControlPlane(ObjectStore store, GarbageCollector collector, ApiServer server, CertificateAuthority ca, TimeProvider time, string kubeconfigPath, WorkloadRunner? runner)
     {
         _store = store;
+        _runner = runner;
         _collector = collector;
         _server = server;
         _ca = ca;
@@ -58,12 +63,13 @@ public sealed class LocalControlPlane : IAsyncDisposable
         var ca = CertificateAuthority.LoadOrCreate(options.DataDirectory, time);
         var store = await ObjectStore.OpenAsync(Path.Combine(options.DataDirectory, "state.db"), options.WatchCacheCapacity, loggers.CreateLogger("ControlPlane.Storage"), ct);
         var registry = new ResourceRegistry();
-        registry.Set("builtin", BuiltinResources.Create(store, time));
+        registry.Set("builtin", BuiltinResources.Create(store, time, Ipv4Cidr.Parse(options.ServiceCidr)));
         new CustomResourceDefinitions(registry, loggers.CreateLogger("ControlPlane.Crds")).Attach(store);
         var service = new ResourceService(store, registry, time);
         await Bootstrap.RunAsync(service, ct);
         var collector = new GarbageCollector(service, loggers.CreateLogger("ControlPlane.GarbageCollector"));
         collector.Start();
+        var runner = options.RunWorkloads ? new WorkloadRunner(service, options, loggers) : null;
 
         Uri? url = null;
         var authenticator = new Authenticator(ca, new TokenFile(Path.Combine(options.DataDirectory, "tokens.csv")), time);
@@ -71,7 +77,7 @@ public sealed class LocalControlPlane : IAsyncDisposable
             authenticator,
             new AllowAuthenticatedAuthorizer(),
             new DiscoveryHandler(registry, service, () => url is null ? options.EndPoint.ToString() : $"{url.Host}:{url.Port}"),
-            new ResourceHandler(service, options, loggers.CreateLogger("ControlPlane.Resources")),
+            new ResourceHandler(service, options, loggers.CreateLogger("ControlPlane.Resources"), runner?.Logs),
             options,
             loggers.CreateLogger("ControlPlane.Server")), ct);
         url = server.Url;
@@ -83,7 +89,12 @@ public sealed class LocalControlPlane : IAsyncDisposable
             Kubeconfig.Write(extra, server.Url, ca);
         }
 
-        return new LocalControlPlane(store, collector, server, ca, time, options.KubeconfigPath ?? kubeconfig);
+        if (runner is not null)
+        {
+            await runner.StartAsync(server.Url, ct);
+        }
+
+        return new LocalControlPlane(store, collector, server, ca, time, options.KubeconfigPath ?? kubeconfig, runner);
     }
 
     /// <summary>A client certificate for another identity, signed by the control plane's CA.</summary>
@@ -95,14 +106,10 @@ public sealed class LocalControlPlane : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<ControlPlaneEvent> WatchAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
-        using var watcher = _store.Hub.Subscribe(_store.CurrentResourceVersion, _ => true, buffer: 100_000)!;
-        while (await watcher.Events.WaitToReadAsync(ct))
+        using var feed = ChangeFeed.Open(_store);
+        await foreach (var e in feed.ReadAllAsync(ct))
         {
-            while (watcher.Events.TryRead(out var e))
-            {
-                yield return new ControlPlaneEvent(e.TypeName, e.Key.Group, e.Key.Resource, e.Namespace, e.Name,
-                    e.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Object.DeepClone().AsObject());
-            }
+            yield return e;
         }
     }
 
@@ -111,6 +118,11 @@ public sealed class LocalControlPlane : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
             return;
+        }
+
+        if (_runner is not null)
+        {
+            await _runner.DisposeAsync();
         }
 
         await _server.DisposeAsync();

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TunnelOperator.ControlPlane.Workloads;
 
 namespace TunnelOperator.ControlPlane;
 
@@ -37,4 +38,21 @@ public sealed record LocalControlPlaneOptions
 
     /// <summary>Non-watch requests taking longer than this end with a 504 Timeout Status (kube-apiserver: --request-timeout 60s).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Where Service clusterIPs come from (kube-apiserver's --service-cluster-ip-range). The default
+    /// 10.96.0.0/12 is kubeadm's, for tests that compare with a real cluster; with the workload runner a
+    /// loopback range such as 127.96.0.0/16 makes clusterIPs reachable on this machine (<c>tunneld local</c>
+    /// uses that). The first address goes to the <c>kubernetes</c> service.
+    /// </summary>
+    public string ServiceCidr { get; init; } = "10.96.0.0/12";
+
+    /// <summary>
+    /// Runs the workload runner in-process: Deployments become Pods, suite-image Pods become local
+    /// processes on loopback addresses, Services are proxied (see <see cref="Workloads"/>).
+    /// </summary>
+    public bool RunWorkloads { get; init; }
+
+    /// <summary>How the workload runner runs Pods and Services; used when <see cref="RunWorkloads"/> is set.</summary>
+    public WorkloadRunnerOptions Workloads { get; init; } = new();
 }

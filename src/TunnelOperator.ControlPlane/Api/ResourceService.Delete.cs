@@ -14,11 +14,12 @@ internal sealed partial class ResourceService
     /// <item>preconditions (uid, resourceVersion) or 409;</item>
     /// <item>the propagation policy becomes a finalizer: Orphan → <c>orphan</c>, Foreground → <c>foregroundDeletion</c>
     ///   (Background needs none: the garbage collector removes dependents once the owner is gone);</item>
-    /// <item>with finalizers left, the object only gets deletionTimestamp (and deletionGracePeriodSeconds 0);
-    ///   the delete completes when the last finalizer is removed;</item>
+    /// <item>with finalizers left or a grace period (pods), the object only gets deletionTimestamp and
+    ///   deletionGracePeriodSeconds; the delete completes when the last finalizer is removed at grace 0;</item>
     /// <item>without, it is removed now.</item>
     /// </list>
-    /// Every deletion here is immediate in the grace-period sense: no kubelet waits on pods.
+    /// Pods bound to a node are deleted gracefully: they keep a future deletionTimestamp until the workload
+    /// runner's kubelet has stopped their processes and deletes them with grace period 0.
     /// </summary>
     public async Task<WriteOutcome> DeleteAsync(ResourceDefinition def, string ns, string name, DeleteOptions options, CancellationToken ct)
     {
@@ -75,25 +76,37 @@ internal sealed partial class ResourceService
                 break;
         }
 
-        // Only an object with something left to wait for is merely marked; a dependents-policy change
-        // on an object already being deleted is recorded too.
+        // Only an object with something left to wait for (finalizers, or a graceful period for its kubelet)
+        // is merely marked; a dependents-policy change on an object already being deleted is recorded too.
         Meta.SetFinalizers(next, finalizers);
-        var alreadyDeleting = Meta.IsDeleting(current);
-        if (!alreadyDeleting)
+        var grace = def.Strategy.GracePeriodSeconds(current, options.GracePeriodSeconds);
+        var meta = Meta.Metadata(next);
+        if (Meta.IsDeleting(current))
+        {
+            // A second delete may only shorten a pending grace period (rest.BeforeDelete): the new deadline
+            // counts from when the first delete asked.
+            var pending = Meta.Long(meta["deletionGracePeriodSeconds"]) ?? 0;
+            if (grace < pending && Meta.ParseTimestamp(meta["deletionTimestamp"]) is { } deadline)
+            {
+                meta["deletionTimestamp"] = Meta.Timestamp(deadline.AddSeconds(grace - pending));
+                meta["deletionGracePeriodSeconds"] = grace;
+            }
+        }
+        else
         {
             def.Strategy.PrepareForDelete(next, def);
+            if (grace == 0 && def.Strategy.CanBeRemoved(next))
+            {
+                return Mutation.Delete(next);
+            }
+
+            meta["deletionTimestamp"] = Meta.Timestamp(_time.GetUtcNow().AddSeconds(grace));
+            meta["deletionGracePeriodSeconds"] = grace;
         }
 
         if (def.Strategy.CanBeRemoved(next))
         {
             return Mutation.Delete(next);
-        }
-
-        var meta = Meta.Metadata(next);
-        if (!alreadyDeleting)
-        {
-            meta["deletionTimestamp"] = Now();
-            meta["deletionGracePeriodSeconds"] = 0;
         }
 
         return SameContent(next, current) ? Mutation.NoChange(current) : Mutation.Put(next);

@@ -26,6 +26,34 @@ internal sealed partial class ResourceService
         return ToOutcome(def, result, []);
     }
 
+    /// <summary>
+    /// An in-process write of <c>.status</c> by a controller (the kubelet, the deployment controller): applies
+    /// <paramref name="change"/> to the current object as a <c>/status</c> update would, so only status moves
+    /// and no write happens when nothing changed. <paramref name="uid"/>, when set, must still be the object's
+    /// (a recreated object under the same name answers 409, as a uid precondition does).
+    /// </summary>
+    public async Task<WriteOutcome> ModifyStatusAsync(ResourceDefinition def, string ns, string name, string? uid, Action<JsonObject> change, string manager, CancellationToken ct)
+    {
+        var options = new WriteOptions { FieldManager = manager, Subresource = def.HasStatus ? "status" : null };
+        var result = await _store.MutateAsync(def.Key, def.Namespaced ? ns : "", name, current =>
+        {
+            if (current is null)
+            {
+                return ApiError.NotFound(def.GroupResource, name);
+            }
+
+            if (uid is { Length: > 0 } && uid != Meta.Uid(current))
+            {
+                return ApiError.Conflict(def.GroupResource, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {Meta.Uid(current)}");
+            }
+
+            var next = ForRead(def, current);
+            change(next);
+            return DecideUpdate(def, current, next, options, managedFieldsRecorded: false);
+        }, dryRun: false, ct);
+        return ToOutcome(def, result, []);
+    }
+
     /// <summary>Creates an object unless it exists (bootstrap and the service-account controller).</summary>
     public async Task EnsureAsync(ResourceDefinition def, string ns, JsonObject obj, string manager, CancellationToken ct)
     {

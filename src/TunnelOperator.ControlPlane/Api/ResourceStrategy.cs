@@ -49,8 +49,19 @@ internal class ResourceStrategy
     {
     }
 
-    /// <summary>Whether nothing holds the object back any more once it is being deleted.</summary>
-    public virtual bool CanBeRemoved(JsonObject obj) => Meta.Finalizers(obj).Count == 0;
+    /// <summary>
+    /// Whether nothing holds the object back any more once it is being deleted: no finalizers, and no
+    /// graceful deletion pending (registry Store.Update deletes only at deletionGracePeriodSeconds 0).
+    /// </summary>
+    public virtual bool CanBeRemoved(JsonObject obj) =>
+        Meta.Finalizers(obj).Count == 0 && (Meta.Long(obj["metadata"]?["deletionGracePeriodSeconds"]) ?? 0) == 0;
+
+    /// <summary>
+    /// The grace period of a delete (RESTGracefulDeleteStrategy.CheckGracefulDelete): 0 deletes at once;
+    /// more leaves the object with a future deletionTimestamp until its owner (the kubelet, for pods)
+    /// deletes it again with 0. Kinds without graceful deletion always answer 0.
+    /// </summary>
+    public virtual long GracePeriodSeconds(JsonObject current, long? requested) => 0;
 
     /// <summary>Whether a delete answers with the deleted object rather than a Status (pods do).</summary>
     public virtual bool ReturnsDeletedObject => false;

@@ -34,6 +34,14 @@ internal static class Bootstrap
                 ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 443, ["protocol"] = "TCP", ["targetPort"] = 6443 }),
             },
         };
+        // A data directory created with another service CIDR: the kubernetes service moves into the current
+        // range (kube-apiserver's kubernetes-service controller recreates it the same way).
+        var strategy = (ServiceStrategy)services.Strategy;
+        if (service.Get(services, "default", "kubernetes") is { } existing && !strategy.Cidr.Contains(Meta.Str(existing["spec"]?["clusterIP"])))
+        {
+            await service.DeleteAsync(services, "default", "kubernetes", DeleteOptions.Default, ct);
+        }
+
         await service.EnsureAsync(services, "default", kubernetes, Manager, ct);
     }
 }

@@ -6,7 +6,7 @@ namespace TunnelOperator.ControlPlane.Builtins;
 /// <summary>The built-in resources the local control plane serves, declared as kube-apiserver's discovery shows them.</summary>
 internal static class BuiltinResources
 {
-    public static IReadOnlyList<ResourceDefinition> Create(ObjectStore store, TimeProvider time)
+    public static IReadOnlyList<ResourceDefinition> Create(ObjectStore store, TimeProvider time, Ipv4Cidr serviceCidr)
     {
         var workloadVerbs = ResourceDefinition.StandardVerbs;
         IReadOnlyList<string> noCollectionDelete = ["create", "delete", "get", "list", "patch", "update", "watch"];
@@ -19,7 +19,7 @@ internal static class BuiltinResources
             Core("pods", "pod", "Pod", namespaced: true, ["po"]) with { HasStatus = true, Categories = ["all"], Strategy = new PodStrategy() },
             Core("secrets", "secret", "Secret", namespaced: true, []) with { Strategy = new SecretStrategy() },
             Core("serviceaccounts", "serviceaccount", "ServiceAccount", namespaced: true, ["sa"]),
-            Core("services", "service", "Service", namespaced: true, ["svc"]) with { HasStatus = true, Categories = ["all"], Strategy = new ServiceStrategy(store), Verbs = noCollectionDelete },
+            Core("services", "service", "Service", namespaced: true, ["svc"]) with { HasStatus = true, Categories = ["all"], Strategy = new ServiceStrategy(store, serviceCidr), Verbs = noCollectionDelete },
             Apps("deployments", "deployment", "Deployment", ["deploy"]) with { Verbs = workloadVerbs, Strategy = new WorkloadStrategy(deployment: true) },
             Apps("replicasets", "replicaset", "ReplicaSet", ["rs"]) with { Verbs = workloadVerbs, Strategy = new WorkloadStrategy(deployment: false) },
             new ResourceDefinition

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using TunnelOperator.ControlPlane.Api;
 using TunnelOperator.ControlPlane.Schema;
@@ -7,19 +6,30 @@ using TunnelOperator.ControlPlane.Storage;
 namespace TunnelOperator.ControlPlane.Builtins;
 
 /// <summary>
-/// core/v1 Service: a clusterIP from the service CIDR 10.96.0.0/12 (10.96.0.1 is the <c>kubernetes</c>
-/// service's), node ports from 30000–32767 for NodePort and LoadBalancer, and the defaults kube-apiserver
+/// core/v1 Service: a clusterIP from the service CIDR (<see cref="LocalControlPlaneOptions.ServiceCidr"/>,
+/// default 10.96.0.0/12; its first address is the <c>kubernetes</c> service's and the tenth stays free, as
+/// for cluster DNS), node ports from 30000–32767 for NodePort and LoadBalancer, and the defaults kube-apiserver
 /// fills in (ipFamilies, policies, port protocol and targetPort). Allocations survive updates that omit them.
 /// </summary>
 internal sealed class ServiceStrategy : ResourceStrategy
 {
     private static readonly string[] Types = ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
     private readonly ObjectStore _store;
+    private readonly Ipv4Cidr _cidr;
     private readonly object _lock = new();
     private readonly HashSet<string> _reserved = [];
     private readonly HashSet<long> _reservedPorts = [];
 
-    public ServiceStrategy(ObjectStore store) => _store = store;
+    public ServiceStrategy(ObjectStore store, Ipv4Cidr cidr)
+    {
+        _store = store;
+        _cidr = cidr;
+    }
+
+    /// <summary>The address of the <c>kubernetes</c> service: the first of the range.</summary>
+    public string KubernetesServiceIp => _cidr.At(1).ToString();
+
+    public Ipv4Cidr Cidr => _cidr;
 
     public override void PrepareForCreate(JsonObject obj, ResourceDefinition def)
     {
@@ -135,6 +145,13 @@ internal sealed class ServiceStrategy : ResourceStrategy
             }
         }
 
+        var requested = Meta.Str(obj["spec"]?["clusterIP"]);
+        if (old is null && type != "ExternalName" && requested is { Length: > 0 } && requested != "None" && !_cidr.Contains(requested))
+        {
+            errors.Add(FieldError.Invalid("spec.clusterIPs[0]", requested,
+                $"failed to allocate IP {requested}: provided IP is not in the valid range. The range of valid IPs is {_cidr}"));
+        }
+
         if (old is not null && type != "ExternalName" && Meta.Str(old["spec"]?["clusterIP"]) is { Length: > 0 } oldIp && Meta.Str(obj["spec"]?["clusterIP"]) != oldIp)
         {
             errors.Add(FieldError.Invalid("spec.clusterIPs[0]", obj["spec"]?["clusterIP"], "may not change once set"));
@@ -149,26 +166,26 @@ internal sealed class ServiceStrategy : ResourceStrategy
         {
             if (kubernetesService)
             {
-                return "10.96.0.1";
+                return KubernetesServiceIp;
             }
 
             var used = UsedIps();
-            // 10.96.0.0/12 spans 10.96.0.0–10.111.255.255; .0.0 (network), .0.1 (kubernetes) and .0.10 (DNS by convention) stay free.
-            for (uint offset = 2; offset < (1u << 20) - 1; offset++)
+            // Offset 0 (network), 1 (kubernetes), 10 (cluster DNS by convention) and the last address stay free.
+            for (long offset = 2; offset < _cidr.Size - 1; offset++)
             {
                 if (offset == 10)
                 {
                     continue;
                 }
 
-                var candidate = new IPAddress([10, (byte)(96 + (offset >> 16)), (byte)((offset >> 8) & 0xff), (byte)(offset & 0xff)]).ToString();
+                var candidate = _cidr.At(offset).ToString();
                 if (!used.Contains(candidate) && _reserved.Add(candidate))
                 {
                     return candidate;
                 }
             }
 
-            throw new InvalidOperationException("service IP range exhausted");
+            throw new InvalidOperationException($"service IP range {_cidr} exhausted");
         }
     }
 

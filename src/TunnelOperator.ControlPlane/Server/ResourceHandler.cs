@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TunnelOperator.ControlPlane.Api;
 using TunnelOperator.ControlPlane.Auth;
+using TunnelOperator.ControlPlane.Workloads.Logs;
 
 namespace TunnelOperator.ControlPlane.Server;
 
@@ -17,11 +18,13 @@ internal sealed partial class ResourceHandler
     private readonly LocalControlPlaneOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly PodLogs? _podLogs;
     private int _watchers;
 
-    public ResourceHandler(ResourceService service, LocalControlPlaneOptions options, ILogger logger)
+    public ResourceHandler(ResourceService service, LocalControlPlaneOptions options, ILogger logger, PodLogs? podLogs = null)
     {
         _service = service;
+        _podLogs = podLogs;
         _options = options;
         _time = options.Time;
         _logger = logger;
@@ -33,6 +36,14 @@ internal sealed partial class ResourceHandler
         if (def is null || (info.Namespace.Length > 0 && !def.Namespaced))
         {
             await Responses.WriteErrorAsync(context, ApiError.PathNotFound());
+            return;
+        }
+
+        if (IsPodSubresource(def, info))
+        {
+            using var podTimeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+            using var podLinked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, podTimeout.Token);
+            await HandlePodSubresourceAsync(context, def, info, user, podLinked.Token);
             return;
         }
 
