@@ -39,7 +39,7 @@ public sealed partial class TunnelStore
                 return Fail<AgentSyncResult>(StoreError.NotFound, "the tenant no longer exists: its invite was revoked or it was removed");
             }
 
-            var agent = await db.TenantAgents.FirstOrDefaultAsync(a => a.Id == agentId, token).ConfigureAwait(false);
+            var agent = await db.TenantAgents.AsTracking().FirstOrDefaultAsync(a => a.Id == agentId, token).ConfigureAwait(false);
             if (agent is not null && (agent.TenantId != tenantId || agent.RevokedAt is not null))
             {
                 return StoreResult<AgentSyncResult>.Success(new AgentSyncResult([], [], Superseded: true));
@@ -48,7 +48,7 @@ public sealed partial class TunnelStore
             var revoked = new List<Guid>();
             if (agent is null || agent.ConfigHash != configHash)
             {
-                var stale = await db.TenantAgents
+                var stale = await db.TenantAgents.AsTracking()
                     .Where(a => a.TenantId == tenantId && a.Id != agentId && a.RevokedAt == null && a.ConfigHash != configHash)
                     .ToListAsync(token).ConfigureAwait(false);
                 foreach (var other in stale)
@@ -87,7 +87,7 @@ public sealed partial class TunnelStore
             }
 
             var agentSource = SourceText(EntrySource.Agent);
-            var mine = await db.TenantEntries.Where(e => e.TenantId == tenantId && e.Source == agentSource).ToListAsync(token).ConfigureAwait(false);
+            var mine = await db.TenantEntries.AsTracking().Where(e => e.TenantId == tenantId && e.Source == agentSource).ToListAsync(token).ConfigureAwait(false);
             db.TenantEntries.RemoveRange(mine.Where(e => !accepted.Contains((e.Kind, e.Key))));
             await db.SaveChangesAsync(token).ConfigureAwait(false);
             return StoreResult<AgentSyncResult>.Success(new AgentSyncResult(outcomes, revoked, Superseded: false));
@@ -217,7 +217,7 @@ public sealed partial class TunnelStore
         var kind = KindText(claim.Kind);
         var key = claim.Key;
         var row = db.TenantEntries.Local.FirstOrDefault(e => e.Kind == kind && e.Key == key)
-            ?? await db.TenantEntries.FirstOrDefaultAsync(e => e.Kind == kind && e.Key == key, ct).ConfigureAwait(false);
+            ?? await db.TenantEntries.AsTracking().FirstOrDefaultAsync(e => e.Kind == kind && e.Key == key, ct).ConfigureAwait(false);
         if (row is null)
         {
             db.TenantEntries.Add(new TenantEntryEntity

@@ -167,7 +167,7 @@ public sealed partial class TunnelStore
         var now = Timestamps.Now(_time);
         return ExecuteAsync(async (db, token) =>
         {
-            var row = await db.Edges.FirstOrDefaultAsync(e => e.Url == url, token).ConfigureAwait(false);
+            var row = await db.Edges.AsTracking().FirstOrDefaultAsync(e => e.Url == url, token).ConfigureAwait(false);
             if (row is null)
             {
                 db.Edges.Add(new EdgeEntity { Url = url, LastSeenAt = now });
