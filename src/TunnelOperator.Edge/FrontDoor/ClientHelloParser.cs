@@ -90,6 +90,26 @@ public static class ClientHelloParser
 
             if (reader.Remaining < length)
             {
+                // An incomplete first record may already announce a ClientHello that is too large
+                // (or is no ClientHello): say so now rather than wait for bytes that need not come.
+                if (fragments.Count == 0 && reader.Remaining >= 4)
+                {
+                    var early = new SequenceReader<byte>(reader.UnreadSequence);
+                    early.TryRead(out var earlyType);
+                    early.TryRead(out var e0);
+                    early.TryRead(out var e1);
+                    early.TryRead(out var e2);
+                    if (earlyType != ClientHelloType)
+                    {
+                        return ClientHelloStatus.Malformed;
+                    }
+
+                    if (((e0 << 16) | (e1 << 8) | e2) > maxHelloBytes)
+                    {
+                        return ClientHelloStatus.TooLarge;
+                    }
+                }
+
                 return gathered + reader.Remaining > maxHelloBytes + 4 ? ClientHelloStatus.TooLarge : ClientHelloStatus.NeedMoreData;
             }
 
