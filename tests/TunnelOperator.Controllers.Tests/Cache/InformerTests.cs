@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using TunnelOperator.Controllers.Cache;
 using TunnelOperator.Controllers.Tests.Support;
 using TunnelOperator.Kubernetes.Client;
@@ -104,6 +105,28 @@ public sealed class InformerTests(SmallWatchCacheFixture fixture) : IClassFixtur
 
         Assert.Equal(["Deleted b 1", "Updated a 2"], changes.Items.Skip(seen).Select(Text).Order(StringComparer.Ordinal));
         Assert.True(informer.HasSynced);
+    }
+
+    [Fact]
+    public async Task Resync_ReplaysEveryCachedObjectAsAnUpdate()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await fixture.Client.Resource<ConfigMap>(ns).CreateAsync(TestObjects.ConfigMap("a"), cancellationToken: Ct);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var informer = new Informer<ConfigMap>(fixture.Client, new InformerOptions { Namespace = ns, ResyncPeriod = TimeSpan.FromMinutes(10), TimeProvider = time });
+        var updates = new Observations<(ConfigMap Old, ConfigMap New)>();
+        informer.AddEventHandler(new ResourceEventHandler<ConfigMap> { Updated = (o, n) => updates.Add((o, n)) });
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(Ct);
+
+        time.Advance(TimeSpan.FromMinutes(10));
+        var (old, current) = await updates.WaitAsync(_ => true, "the resync");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Same(old, current);
+        Assert.Equal("a", current.Metadata.Name);
     }
 
     private static string Text(Change c) => $"{c.Type} {c.Name} {c.Value}";

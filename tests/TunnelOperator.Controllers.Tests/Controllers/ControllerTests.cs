@@ -141,14 +141,62 @@ public sealed class ControllerTests(ControlPlaneFixture fixture) : IClassFixture
         await actions.WaitAsync(a => a == FinalizerAction.Continue, "a reconcile with the finalizer in place");
         var held = await tunnels.GetAsync("web", Ct);
         var deleting = await tunnels.DeleteAsync("web", cancellationToken: Ct);
+        await actions.WaitAsync(a => a == FinalizerAction.Finalized, "the cleanup done and the finalizer removed");
         await gone.WaitAsync(n => n == "web", "the tunnel gone");
 
         Assert.Contains(Finalizer, held.Metadata.Finalizers!);
         Assert.Equal(DeleteOutcome.Pending, deleting.Outcome);
         Assert.Equal(3, attempts);
         Assert.Equal(2, policy.Decisions.Items.Count(d => d.Error is InvalidOperationException && d.Decision.Kind == ErrorDecisionKind.Backoff));
-        Assert.Contains(FinalizerAction.Finalized, actions.Items);
         Assert.Null(await tunnels.TryGetAsync("web", Ct));
+    }
+
+    [Fact]
+    public async Task WatchedKinds_QueueWhatTheMapNames()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await using var manager = Manager(ns);
+        var passes = new Observations<Pass>();
+        manager.NewController("tunnels-mapped").For<Tunnel>()
+            .Watches<ConfigMap>(map => map.Data?.TryGetValue("tunnel", out var name) == true ? [new ObjectKey(map.Metadata.Namespace, name)] : [])
+            .Complete(new DelegateReconciler<Tunnel>((tunnel, _) =>
+            {
+                var settings = manager.Cache.TryGet<ConfigMap>(new ObjectKey(ns, "settings"));
+                passes.Add(new Pass(tunnel.Metadata.Name!, tunnel.Metadata.ResourceVersion, Child: settings?.Data?.GetValueOrDefault("mode")));
+                return Task.FromResult(ReconcileResult.Done);
+            }));
+        await manager.StartAsync(Ct);
+        await fixture.Client.Resource<Tunnel>(ns).CreateAsync(TestObjects.Tunnel("web"), cancellationToken: Ct);
+        await passes.WaitAsync(p => p.Name == "web", "the first reconcile");
+
+        await fixture.Client.Resource<ConfigMap>(ns).CreateAsync(new ConfigMap
+        {
+            Metadata = new ObjectMeta { Name = "settings" },
+            Data = new Dictionary<string, string> { ["tunnel"] = "web", ["mode"] = "strict" },
+        }, cancellationToken: Ct);
+        var mapped = await passes.WaitAsync(p => p.Child == "strict", "the reconcile the settings caused");
+
+        Assert.Equal("web", mapped.Name);
+    }
+
+    [Fact]
+    public async Task StatusWriter_InApplyMode_OwnsTheStatusUnderItsFieldManager()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var tunnels = fixture.Client.Resource<Tunnel>(ns);
+        var created = await tunnels.CreateAsync(TestObjects.Tunnel("web"), cancellationToken: Ct);
+        var options = new StatusWriteOptions { Mode = StatusWriteMode.Apply, FieldManager = "tunneloperator-status" };
+
+        var first = await StatusWriter.WriteAsync(fixture.Client, created, Ready(created), options, Ct);
+        var second = await StatusWriter.WriteAsync(fixture.Client, first.Value, Ready(first.Value), options, Ct);
+        var current = await tunnels.GetAsync("web", Ct);
+
+        Assert.True(first.Written);
+        Assert.False(second.Written);
+        Assert.Equal(first.Value.Metadata.ResourceVersion, current.Metadata.ResourceVersion);
+        Assert.True(Conditions.IsTrue(current.Status?.Conditions, TunnelConditions.Ready));
+        Assert.Contains(current.Metadata.ManagedFields!, f => f.Manager == "tunneloperator-status" && f.Operation == "Apply" && f.Subresource == "status");
+        Assert.Equal(created.Spec.Target.Url, current.Spec.Target.Url);
     }
 
     private ControllerManager Manager(string ns) => new(fixture.NewClient(), new ControllerManagerOptions

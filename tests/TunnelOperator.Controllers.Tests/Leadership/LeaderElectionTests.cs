@@ -33,12 +33,14 @@ public sealed class LeaderElectionTests(ControlPlaneFixture fixture) : IClassFix
         await b.StartAsync(Ct);
         await b.Cache.WaitForSyncAsync(Ct); // followers keep a warm cache
         var bLedEarly = b.IsLeader;
+        var beforeStop = passes.Items;
         await a.StopAsync(Ct);
         var afterRelease = (await leases.GetAsync(LeaseName, Ct)).Spec!;
         await passes.WaitAsync(p => p == "replica-b", "replica-b reconciling");
         var lease = (await leases.GetAsync(LeaseName, Ct)).Spec!;
 
         Assert.False(bLedEarly);
+        Assert.DoesNotContain("replica-b", beforeStop); // a follower runs no controllers
         Assert.NotEqual("replica-a", afterRelease.HolderIdentity); // released on stop: no wait for expiry
         Assert.Equal("replica-b", lease.HolderIdentity);
         Assert.Equal(1, lease.LeaseTransitions);

@@ -60,6 +60,118 @@ public sealed class ManagerTests(ControlPlaneFixture fixture) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task Stop_CancelsAReconcileThatOutlivesTheGracePeriod()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await using var manager = Manager(ns, grace: TimeSpan.FromMilliseconds(100));
+        var entered = new Observations<string>();
+        var cancelled = new Observations<string>();
+        manager.NewController("configmaps-stuck").For<ConfigMap>().Complete(new DelegateReconciler<ConfigMap>(async (map, ct) =>
+        {
+            entered.Add(map.Metadata.Name!);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.Add(map.Metadata.Name!);
+                throw;
+            }
+
+            return ReconcileResult.Done;
+        }));
+        await manager.StartAsync(Ct);
+        await fixture.Client.Resource<ConfigMap>(ns).CreateAsync(TestObjects.ConfigMap("stuck"), cancellationToken: Ct);
+        await entered.WaitAsync(n => n == "stuck", "the reconcile of stuck");
+
+        await manager.StopAsync(Ct);
+
+        Assert.Equal(["stuck"], cancelled.Items);
+    }
+
+    [Fact]
+    public async Task OneKey_IsReconciledByOneWorkerAtATime_WhileOtherKeysRunInParallel()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await using var manager = Manager(ns);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var passes = new Observations<(string Name, string? Version)>();
+        var cached = new Observations<string?>();
+        var inFlight = new Dictionary<string, int>();
+        var maxInFlight = 0;
+        manager.NewController("configmaps-parallel").For<ConfigMap>().WithMaxConcurrentReconciles(4).Complete(new DelegateReconciler<ConfigMap>(async (map, ct) =>
+        {
+            var name = map.Metadata.Name!;
+            lock (inFlight)
+            {
+                inFlight[name] = inFlight.GetValueOrDefault(name) + 1;
+                maxInFlight = Math.Max(maxInFlight, inFlight[name]);
+            }
+
+            passes.Add((name, map.Metadata.ResourceVersion));
+            if (name == "a" && passes.Items.Count(p => p.Name == "a") == 1)
+            {
+                await gate.Task.WaitAsync(ct);
+            }
+
+            lock (inFlight)
+            {
+                inFlight[name]--;
+            }
+
+            return ReconcileResult.Done;
+        }));
+        manager.Cache.GetInformer<ConfigMap>().AddEventHandler(new ResourceEventHandler<ConfigMap> { Updated = (_, m) => cached.Add(m.Metadata.ResourceVersion) });
+        await manager.StartAsync(Ct);
+        var maps = fixture.Client.Resource<ConfigMap>(ns);
+
+        await maps.CreateAsync(TestObjects.ConfigMap("a"), cancellationToken: Ct);
+        await passes.WaitAsync(p => p.Name == "a", "the first reconcile of a");
+        string? last = null;
+        for (var i = 2; i <= 4; i++)
+        {
+            last = (await maps.ReplaceAsync((await maps.GetAsync("a", Ct)) with { Data = new Dictionary<string, string> { ["key"] = $"{i}" } }, cancellationToken: Ct)).Metadata.ResourceVersion;
+        }
+
+        await cached.WaitAsync(v => v == last, "the last update of a in the cache");
+        await maps.CreateAsync(TestObjects.ConfigMap("b"), cancellationToken: Ct);
+        await passes.WaitAsync(p => p.Name == "b", "b reconciled while a is busy");
+        gate.SetResult();
+        await passes.WaitAsync(p => p.Name == "a" && p.Version == last, "a reconciled again at its latest version");
+        await manager.StopAsync(Ct);
+
+        Assert.Equal(1, maxInFlight);
+        Assert.Equal(2, passes.Items.Count(p => p.Name == "a")); // three updates while busy: one more reconcile
+    }
+
+    [Fact]
+    public async Task RequeueAfter_ReconcilesAgain_AndDeletedHandlerSeesTheGoneKey()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await using var manager = Manager(ns);
+        var rounds = new Observations<int>();
+        var round = 0;
+        var deleted = new Observations<ObjectKey>();
+        manager.NewController("configmaps-requeue").For<ConfigMap>().WithDeletedHandler(new DeletedRecorder(deleted)).Complete(new DelegateReconciler<ConfigMap>((map, _) =>
+        {
+            var now = Interlocked.Increment(ref round);
+            rounds.Add(now);
+            return Task.FromResult(now < 3 ? ReconcileResult.RequeueAfter(TimeSpan.FromMilliseconds(10)) : ReconcileResult.Done);
+        }));
+        await manager.StartAsync(Ct);
+        var maps = fixture.Client.Resource<ConfigMap>(ns);
+
+        await maps.CreateAsync(TestObjects.ConfigMap("polled"), cancellationToken: Ct);
+        await rounds.WaitAsync(r => r == 3, "three rounds, two of them asked for by RequeueAfter");
+        await maps.DeleteAsync("polled", cancellationToken: Ct);
+        var key = await deleted.WaitAsync(_ => true, "the deleted handler");
+
+        Assert.Equal(new ObjectKey(ns, "polled"), key);
+        Assert.Contains("result=\"requeue_after\"", manager.RenderMetrics(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Probes_AndMetrics_AreServed()
     {
         var ns = await fixture.NamespaceAsync();
@@ -111,11 +223,21 @@ public sealed class ManagerTests(ControlPlaneFixture fixture) : IClassFixture<Co
         Assert.Null(manager.MetricsUrl);
     }
 
-    private ControllerManager Manager(string ns, IPEndPoint? probes = null, IPEndPoint? metrics = null, TimeSpan? minBackoff = null) =>
+    private ControllerManager Manager(string ns, IPEndPoint? probes = null, IPEndPoint? metrics = null, TimeSpan? minBackoff = null, TimeSpan? grace = null) =>
         new(fixture.NewClient(), new ControllerManagerOptions
         {
+            GracefulShutdownTimeout = grace ?? TimeSpan.FromSeconds(30),
             Cache = new InformerOptions { Namespace = ns, MinBackoff = minBackoff ?? TimeSpan.FromMilliseconds(10) },
             HealthProbeEndPoint = probes,
             MetricsEndPoint = metrics,
         });
+
+    private sealed class DeletedRecorder(Observations<ObjectKey> deleted) : IDeletedHandler
+    {
+        public Task OnDeletedAsync(ObjectKey key, CancellationToken cancellationToken)
+        {
+            deleted.Add(key);
+            return Task.CompletedTask;
+        }
+    }
 }
