@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TunnelOperator.Edge.Forwards;
 using TunnelOperator.Edge.Routing;
 using TunnelOperator.Edge.Sessions;
 using TunnelOperator.Store;
@@ -14,6 +15,7 @@ public sealed class EdgeServices(EdgeOptions options, TunnelStore store, ILogger
     public TimeProvider Time { get; } = timeProvider;
     public TunnelRegistry Registry { get; } = new();
     public SessionRegistry Sessions { get; } = new();
+    internal ForwardServerRegistry Forwards { get; } = new();
     public HostRouting HostRouting { get; } = new(options.BaseHost);
     public EdgeMetrics Metrics => _metrics ??= new EdgeMetrics(Registry);
     public Tenants.L4Services L4 => LazyInitializer.EnsureInitialized(ref _l4, () => new Tenants.L4Services(this));

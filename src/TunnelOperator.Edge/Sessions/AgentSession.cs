@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using TunnelOperator.Edge.Forwards;
 using TunnelOperator.Edge.Routing;
 using TunnelOperator.Mux;
 using TunnelOperator.Protocol.Framing;
@@ -21,6 +22,7 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _gate = new();
     private readonly List<ActiveTunnel> _tunnels = [];
+    private AgentForwards? _forwards;
     private int _disposed;
 
     public AgentSession(
@@ -112,6 +114,9 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
                         break;
                     case ClientMessage.KindOneofCase.Cancel:
                         await CloseTunnelsAsync(message.Cancel.TunnelId, ct).ConfigureAwait(false);
+                        break;
+                    case ClientMessage.KindOneofCase.RegisterForwardServer or ClientMessage.KindOneofCase.AttachForwardClient:
+                        await (_forwards ??= new AgentForwards(this, _mux, _edge)).HandleAsync(message, ct).ConfigureAwait(false);
                         break;
                     case ClientMessage.KindOneofCase.Hello:
                         await SendErrorAsync(0, ErrorCode.FailedPrecondition, "hello was already exchanged on this session", ct).ConfigureAwait(false);
@@ -346,6 +351,11 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
         lock (_gate)
         {
             _tunnels.Clear();
+        }
+
+        if (_forwards is not null)
+        {
+            await _forwards.DisposeAsync().ConfigureAwait(false);
         }
 
         await _control.DisposeAsync().ConfigureAwait(false);
