@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Logging;
+using TunnelOperator.Agent.Connection;
+using TunnelOperator.Mux;
+using TunnelOperator.Protocol.V1;
+
+namespace TunnelOperator.Agent.Forwards;
+
+/// <summary>
+/// <c>tunnelctl port-forward server</c>: runs beside the targets, stays connected to its edge
+/// as the forward server <c>&lt;name&gt;.&lt;slug&gt;</c>, and serves the forward streams the
+/// edge relays to it:
+/// <list type="number">
+/// <item>connect and authenticate to the edge like any agent (API token);</item>
+/// <item>RegisterForwardServer, expect ForwardServerRegistered with the ID clients use;</item>
+/// <item>accept forward streams; each is checked on its own (token, source against the
+///   allowlist after resolution, session limit) before the server dials anything;</item>
+/// <item>on a lost session, reconnect with backoff and register again.</item>
+/// </list>
+/// </summary>
+public sealed partial class ForwardServer
+{
+    private readonly ForwardServerOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SourceResolver _resolver;
+    private int _activeSessions;
+
+    public ForwardServer(ForwardServerOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    {
+        _options = options;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<ForwardServer>();
+        _time = timeProvider ?? TimeProvider.System;
+        _resolver = new SourceResolver(options.Allowlist, _time);
+    }
+
+    /// <summary>Raised with the server ID after each successful registration.</summary>
+    public event Action<string>? Registered;
+
+    /// <summary>Raised with each failed or lost attempt and the delay before the next one.</summary>
+    public event Action<AgentOutcome, TimeSpan>? Retrying;
+
+    /// <returns>The fatal outcome that stopped the server, or a Stopped outcome on cancellation.</returns>
+    public Task<AgentOutcome> RunAsync(Backoff? backoff, CancellationToken cancellationToken) =>
+        ReconnectLoop.RunAsync(RunOnceAsync, backoff ?? Backoff.Default(), _time, Retrying, cancellationToken);
+
+    private async Task<AgentOutcome> RunOnceAsync(CancellationToken ct)
+    {
+        var connect = await EdgeSession.ConnectAsync(_options.Edge, _loggerFactory, _time, ct).ConfigureAwait(false);
+        if (connect.Session is not { } session)
+        {
+            return connect.Failure!;
+        }
+
+        await using (session.ConfigureAwait(false))
+        {
+            ServerMessage? answer;
+            try
+            {
+                answer = await session.RequestAsync(new ClientMessage
+                {
+                    RegisterForwardServer = new RegisterForwardServer { RequestId = 1, Name = _options.Name },
+                }, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                return ct.IsCancellationRequested
+                    ? new AgentOutcome(AgentOutcomeKind.Stopped, "stopped")
+                    : new AgentOutcome(AgentOutcomeKind.Lost, $"connection lost while registering: {e.Message}");
+            }
+
+            switch (answer?.KindCase)
+            {
+                case ServerMessage.KindOneofCase.ForwardServerRegistered:
+                    break;
+                case ServerMessage.KindOneofCase.Error:
+                    return new AgentOutcome(AgentOutcomeKind.Refused, answer.Error.Message, answer.Error.Code);
+                default:
+                    return new AgentOutcome(AgentOutcomeKind.Lost, "the edge ended the session before the server was registered (is the edge older than this tunnelctl?)");
+            }
+
+            var serverId = answer.ForwardServerRegistered.ServerId;
+            LogRegistered(_logger, serverId, _options.Edge.Endpoint.ToString());
+            Registered?.Invoke(serverId);
+
+            using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var accept = AcceptStreamsAsync(session.Mux, sessionEnd.Token);
+            try
+            {
+                return await session.RunAsync(sessionEnd.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                await sessionEnd.CancelAsync().ConfigureAwait(false);
+                await accept.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task AcceptStreamsAsync(MuxSession mux, CancellationToken ct)
+    {
+        var inflight = new List<Task>();
+        try
+        {
+            while (await mux.AcceptStreamAsync(ct).ConfigureAwait(false) is { } stream)
+            {
+                inflight.RemoveAll(t => t.IsCompleted);
+                inflight.Add(ServeStreamAsync(stream, ct));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+
+        await Task.WhenAll(inflight).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "registered as forward server {ServerId} on {Edge}")]
+    private static partial void LogRegistered(ILogger logger, string serverId, string edge);
+}
