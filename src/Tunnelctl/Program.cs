@@ -7,4 +7,5 @@ root.Subcommands.Add(TunnelCommand.Create());
 root.Subcommands.Add(AgentCommand.Create());
 root.Subcommands.Add(EntryCommands.Create());
 root.Subcommands.Add(TenantCommand.Create());
+PortForwardCommand.AddTo(root);
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
