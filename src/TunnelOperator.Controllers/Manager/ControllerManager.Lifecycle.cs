@@ -128,7 +128,16 @@ public sealed partial class ControllerManager
             }
             catch (Exception e)
             {
+                // A term that fails (a controller bug) must not turn into a hot loop of lease writes.
                 ManagerLog.TermFailed(_logger, e, _options.Name);
+                try
+                {
+                    await Task.Delay(_options.LeaderElection!.RetryPeriod, _options.TimeProvider, _campaign.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }

@@ -52,7 +52,7 @@ public static class StatusWriter
             {
                 ["apiVersion"] = T.Resource.ApiVersion,
                 ["kind"] = T.Resource.Kind,
-                ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+                ["metadata"] = ns is null ? new JsonObject { ["name"] = name } : new JsonObject { ["name"] = name, ["namespace"] = ns },
                 ["status"] = after?.DeepClone(),
             };
             var applied = await client.Dynamic(T.Resource, ns)

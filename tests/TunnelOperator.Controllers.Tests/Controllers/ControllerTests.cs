@@ -3,6 +3,7 @@ using TunnelOperator.Controllers.Cache;
 using TunnelOperator.Controllers.Controllers;
 using TunnelOperator.Controllers.Manager;
 using TunnelOperator.Controllers.Tests.Support;
+using TunnelOperator.Crds.EdgeNodes;
 using TunnelOperator.Crds.Tunnels;
 using TunnelOperator.Kubernetes.Client;
 using TunnelOperator.Kubernetes.Errors;
@@ -13,7 +14,7 @@ using TunnelOperator.Kubernetes.References;
 namespace TunnelOperator.Controllers.Tests.Controllers;
 
 /// <summary>Controllers reconciling the Tunnel kind (its committed CRD) against the real control plane.</summary>
-public sealed class ControllerTests(ControlPlaneFixture fixture) : IClassFixture<ControlPlaneFixture>
+public sealed class ControllerTests(TunnelAndEdgeFixture fixture) : IClassFixture<TunnelAndEdgeFixture>
 {
     private const string Finalizer = "tunneloperator.io/test-cleanup";
 
@@ -197,6 +198,51 @@ public sealed class ControllerTests(ControlPlaneFixture fixture) : IClassFixture
         Assert.True(Conditions.IsTrue(current.Status?.Conditions, TunnelConditions.Ready));
         Assert.Contains(current.Metadata.ManagedFields!, f => f.Manager == "tunneloperator-status" && f.Operation == "Apply" && f.Subresource == "status");
         Assert.Equal(created.Spec.Target.Url, current.Spec.Target.Url);
+    }
+
+    [Fact]
+    public async Task ReadmeExample_ReportsTheMissingEdge_ThenConvergesWhenItAppears()
+    {
+        var ns = await fixture.NamespaceAsync();
+        await using var manager = Manager(ns);
+        ReadmeExample.Register(manager);
+        await manager.StartAsync(Ct);
+        var tunnels = fixture.Client.Resource<Tunnel>(ns);
+        var events = fixture.Client.Resource<Event>(ns);
+        var start = await tunnels.ListAsync(cancellationToken: Ct);
+        var eventsStart = await events.ListAsync(cancellationToken: Ct);
+
+        await tunnels.CreateAsync(TestObjects.Tunnel("web"), cancellationToken: Ct);
+        var waiting = await WatchUntilAsync(tunnels, start.Metadata.ResourceVersion, t => Conditions.Find(t.Status?.Conditions, "Ready")?.Reason == "EdgeNotFound");
+        await fixture.Client.Resource<EdgeNode>(ns).CreateAsync(new EdgeNode { Metadata = new ObjectMeta { Name = "edge" }, Spec = new EdgeNodeSpec { BaseHost = "edge.example.com" } }, cancellationToken: Ct);
+        var ready = await WatchUntilAsync(tunnels, waiting.Metadata.ResourceVersion, t => Conditions.IsTrue(t.Status?.Conditions, "Ready"));
+        await foreach (var e in events.WatchAsync(new WatchOptions { ResourceVersion = eventsStart.Metadata.ResourceVersion, TimeoutSeconds = 30 }, Ct))
+        {
+            if (e.Object?.Reason == "EdgeNotFound")
+            {
+                break;
+            }
+        }
+
+        var warnings = (await events.ListAsync(cancellationToken: Ct)).Items.Where(e => e.Reason == "EdgeNotFound").ToList();
+
+        Assert.Contains(ReadmeExample.Finalizer, ready.Metadata.Finalizers!);
+        Assert.Equal("Registered", Conditions.Find(ready.Status!.Conditions, "Ready")!.Reason);
+        Assert.Equal(ready.Metadata.Generation, ready.Status.ObservedGeneration);
+        Assert.Equal("Warning", Assert.Single(warnings).Type);
+    }
+
+    private static async Task<Tunnel> WatchUntilAsync(IResourceClient<Tunnel> tunnels, string? resourceVersion, Func<Tunnel, bool> done)
+    {
+        await foreach (var e in tunnels.WatchAsync(new WatchOptions { ResourceVersion = resourceVersion, TimeoutSeconds = 30 }, Ct))
+        {
+            if (e.Object is { } tunnel && done(tunnel))
+            {
+                return tunnel;
+            }
+        }
+
+        throw new TimeoutException("the watch ended first");
     }
 
     private ControllerManager Manager(string ns) => new(fixture.NewClient(), new ControllerManagerOptions

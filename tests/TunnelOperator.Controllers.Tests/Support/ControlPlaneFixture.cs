@@ -26,6 +26,9 @@ public class ControlPlaneFixture : IAsyncLifetime
     /// <summary>Events the in-memory watch log keeps; older resourceVersions get 410.</summary>
     protected virtual int WatchCacheCapacity => 10_000;
 
+    /// <summary>The committed CRD manifests installed at start.</summary>
+    protected virtual IReadOnlyList<string> Crds => ["tunneloperator.io_tunnels.yaml"];
+
     public async ValueTask InitializeAsync()
     {
         Plane = await LocalControlPlane.StartAsync(new LocalControlPlaneOptions
@@ -35,7 +38,10 @@ public class ControlPlaneFixture : IAsyncLifetime
             WatchCacheCapacity = WatchCacheCapacity,
         });
         Client = NewClient();
-        await InstallCrdAsync("tunneloperator.io_tunnels.yaml");
+        foreach (var crd in Crds)
+        {
+            await InstallCrdAsync(crd);
+        }
     }
 
     /// <summary>Another client, as another replica would have (its own connections).</summary>
@@ -108,6 +114,12 @@ public class ControlPlaneFixture : IAsyncLifetime
 
         throw new InvalidOperationException($"{name} never became Established");
     }
+}
+
+/// <summary>A control plane serving Tunnel and EdgeNode.</summary>
+public sealed class TunnelAndEdgeFixture : ControlPlaneFixture
+{
+    protected override IReadOnlyList<string> Crds => ["tunneloperator.io_tunnels.yaml", "tunneloperator.io_edgenodes.yaml"];
 }
 
 /// <summary>A control plane whose watch log keeps only 50 events, so a watch that falls behind gets 410.</summary>
