@@ -163,8 +163,13 @@ public sealed class HubApi(EdgeServices edge, string operatorKey)
                 }
 
                 var outcome = claimed.Value;
-                var result = new SubmitEntryResult(outcome.Accepted, outcome.Claim.Hostname, outcome.Reason);
-                return Results.Json(result, HubJsonContext.Default.SubmitEntryResult, statusCode: outcome.Accepted ? StatusCodes.Status200OK : outcome.Verdict == ClaimVerdict.Taken ? StatusCodes.Status409Conflict : StatusCodes.Status403Forbidden);
+                return outcome.Verdict switch
+                {
+                    ClaimVerdict.Accepted => Results.Json(new SubmitEntryResult(true, outcome.Claim.Hostname, null), HubJsonContext.Default.SubmitEntryResult),
+                    ClaimVerdict.Taken => Error(StatusCodes.Status409Conflict, outcome.Reason!),
+                    ClaimVerdict.NotAllowed => Error(StatusCodes.Status403Forbidden, outcome.Reason!),
+                    _ => Error(StatusCodes.Status400BadRequest, outcome.Reason!),
+                };
             case "delete-hostname":
                 var deleted = await edge.Store.DeleteHostnameAsync(tenant.Tenant.Id, request.Hostname, ct);
                 return deleted

@@ -36,14 +36,9 @@ internal static class EntryCommands
             using (client)
             {
                 var submitted = await client.SubmitEntryAsync(new SubmitEntryRequest(result.GetValue(op)!, result.GetValue(hostname)!), ct);
-                if (submitted.Value is { Accepted: false } refused)
-                {
-                    return AgentCommand.Fail($"refused: {refused.Reason}");
-                }
-
                 if (!submitted.Ok)
                 {
-                    return AgentCommand.Fail(submitted.Error!);
+                    return AgentCommand.Fail($"refused: {submitted.Error}");
                 }
 
                 Console.WriteLine(result.GetValue(op) == "upsert-hostname" ? $"holding {submitted.Value!.Hostname}" : $"released {submitted.Value!.Hostname}");
