@@ -172,6 +172,27 @@ public sealed class ManagerTests(ControlPlaneFixture fixture) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task ControllersWatchingOneKind_ShareOneInformer()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var client = new InterceptingClient(fixture.NewClient());
+        await using var manager = new ControllerManager(client, new ControllerManagerOptions { Cache = new InformerOptions { Namespace = ns } });
+        var seen = new Observations<string>();
+        manager.NewController("first").For<ConfigMap>().Complete(new DelegateReconciler<ConfigMap>((m, _) => { seen.Add("first"); return Task.FromResult(ReconcileResult.Done); }));
+        manager.NewController("second").For<ConfigMap>().Complete(new DelegateReconciler<ConfigMap>((m, _) => { seen.Add("second"); return Task.FromResult(ReconcileResult.Done); }));
+        await manager.StartAsync(Ct);
+
+        await fixture.Client.Resource<ConfigMap>(ns).CreateAsync(TestObjects.ConfigMap("shared"), cancellationToken: Ct);
+        await seen.WaitAsync(n => n == "first", "the first controller");
+        await seen.WaitAsync(n => n == "second", "the second controller");
+
+        Assert.Single(manager.Cache.Status);
+        Assert.Equal(1, client.Calls("list"));
+        Assert.Equal(1, client.Calls("watch"));
+        Assert.Throws<InvalidOperationException>(() => manager.NewController("late").For<ConfigMap>().Complete(new DelegateReconciler<ConfigMap>((_, _) => Task.FromResult(ReconcileResult.Done))));
+    }
+
+    [Fact]
     public async Task Probes_AndMetrics_AreServed()
     {
         var ns = await fixture.NamespaceAsync();
