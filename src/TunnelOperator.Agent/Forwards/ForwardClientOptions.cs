@@ -22,7 +22,7 @@ public sealed record ForwardClientOptions
     public int MaxConnections { get; init; } = 256;
 
     /// <summary>Local UDP peers with a flow at once; datagrams of further peers are dropped.</summary>
-    public int MaxUdpFlows { get; init; } = 1024;
+    public int MaxUdpFlows { get; init; } = 256;
 
     /// <summary>A UDP flow with no datagram either way for this long is closed.</summary>
     public TimeSpan UdpIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
