@@ -6,12 +6,21 @@ namespace TunnelOperator.ControlPlane.Server;
 
 /// <summary>
 /// Decodes the Kubernetes protobuf envelope (<c>application/vnd.kubernetes.protobuf</c>) for the kinds
-/// kubectl creates through its typed clients (<c>kubectl create namespace|configmap|secret</c>), which send
-/// protobuf whatever the server prefers. The envelope is the magic <c>k8s\0</c> followed by a
+/// kubectl creates through its typed clients (<c>kubectl create namespace|configmap|secret|deployment|service</c>),
+/// which send protobuf whatever the server prefers. The envelope is the magic <c>k8s\0</c> followed by a
 /// runtime.Unknown {typeMeta=1 {apiVersion=1, kind=2}, raw=2}; raw is the object in the field numbering of
-/// k8s.io/api's generated.proto. Other kinds are refused with 415, as a server without that codec would.
+/// k8s.io/api's generated.proto (the tables in the other parts of this class).
+/// <list type="bullet">
+/// <item>Go's generated marshallers write every non-pointer field, so zero values (<c>""</c>, 0, false, a zero
+///   Time) are dropped as a JSON client would omit them; pointer fields (<see cref="Field.Keep"/>) keep theirs
+///   (<c>replicas: 0</c>).</item>
+/// <item>Embedded structs that JSON inlines (LocalObjectReference, ProbeHandler, VolumeSource) are merged
+///   into their parent (<see cref="Field.Inline"/>).</item>
+/// <item>A field the tables do not know that carries a value is refused with 415 rather than dropped;
+///   other kinds are refused with 415 too, as a server without that codec would.</item>
+/// </list>
 /// </summary>
-internal static class ProtobufBody
+internal static partial class ProtobufBody
 {
     public const string MediaType = "application/vnd.kubernetes.protobuf";
 
@@ -24,43 +33,39 @@ internal static class ProtobufBody
         Message,
         MapStringString,
         MapStringBytes,
+        MapStringQuantity,
         Time,
+        IntOrString,
+        Quantity,
     }
 
-    private sealed record Field(string Name, Kind Kind, bool Repeated = false, Func<IReadOnlyDictionary<int, Field>>? Message = null);
+    /// <summary>One field of a message: its JSON name and how it is encoded.</summary>
+    private sealed record Field(string Name, Kind Kind, bool Repeated = false, Func<Schema>? Message = null, bool Keep = false, bool Inline = false);
 
-    private static readonly IReadOnlyDictionary<int, Field> OwnerReference = new Dictionary<int, Field>
-    {
-        [1] = new("kind", Kind.String), [3] = new("name", Kind.String), [4] = new("uid", Kind.String), [5] = new("apiVersion", Kind.String),
-        [6] = new("controller", Kind.Bool), [7] = new("blockOwnerDeletion", Kind.Bool),
-    };
+    /// <summary>A message type: its name (for errors) and fields by number.</summary>
+    private sealed record Schema(string Name, IReadOnlyDictionary<int, Field> Fields);
 
-    private static readonly IReadOnlyDictionary<int, Field> ObjectMeta = new Dictionary<int, Field>
-    {
-        [1] = new("name", Kind.String), [2] = new("generateName", Kind.String), [3] = new("namespace", Kind.String),
-        [5] = new("uid", Kind.String), [6] = new("resourceVersion", Kind.String), [7] = new("generation", Kind.Int64),
-        [8] = new("creationTimestamp", Kind.Time), [9] = new("deletionTimestamp", Kind.Time), [10] = new("deletionGracePeriodSeconds", Kind.Int64),
-        [11] = new("labels", Kind.MapStringString), [12] = new("annotations", Kind.MapStringString),
-        [13] = new("ownerReferences", Kind.Message, Repeated: true, () => OwnerReference), [14] = new("finalizers", Kind.String, Repeated: true),
-    };
+    private sealed class UnsupportedFieldException(string message) : Exception(message);
 
-    private static readonly Dictionary<(string ApiVersion, string Kind), IReadOnlyDictionary<int, Field>> Kinds = new()
+    private static Field S(string name, bool keep = false) => new(name, Kind.String, Keep: keep);
+
+    private static Field Strings(string name) => new(name, Kind.String, Repeated: true);
+
+    private static Field I(string name, bool keep = false) => new(name, Kind.Int64, Keep: keep);
+
+    private static Field B(string name, bool keep = false) => new(name, Kind.Bool, Keep: keep);
+
+    private static Field M(string name, Func<Schema> schema, bool repeated = false, bool inline = false) => new(name, Kind.Message, repeated, schema, Inline: inline);
+
+    private static Schema? SchemaOf(string apiVersion, string kind) => (apiVersion, kind) switch
     {
-        [("v1", "Namespace")] = new Dictionary<int, Field>
-        {
-            [1] = new("metadata", Kind.Message, Message: () => ObjectMeta),
-            [2] = new("spec", Kind.Message, Message: () => new Dictionary<int, Field> { [1] = new("finalizers", Kind.String, Repeated: true) }),
-        },
-        [("v1", "ConfigMap")] = new Dictionary<int, Field>
-        {
-            [1] = new("metadata", Kind.Message, Message: () => ObjectMeta), [2] = new("data", Kind.MapStringString),
-            [3] = new("binaryData", Kind.MapStringBytes), [4] = new("immutable", Kind.Bool),
-        },
-        [("v1", "Secret")] = new Dictionary<int, Field>
-        {
-            [1] = new("metadata", Kind.Message, Message: () => ObjectMeta), [2] = new("data", Kind.MapStringBytes),
-            [3] = new("type", Kind.String), [4] = new("stringData", Kind.MapStringString), [5] = new("immutable", Kind.Bool),
-        },
+        ("v1", "Namespace") => Namespace,
+        ("v1", "ConfigMap") => ConfigMap,
+        ("v1", "Secret") => Secret,
+        ("v1", "Service") => Service,
+        ("v1", "Pod") => Pod,
+        ("apps/v1", "Deployment") => Deployment,
+        _ => null,
     };
 
     public static (JsonObject? Object, ApiError? Error) Decode(ReadOnlySpan<byte> body)
@@ -100,7 +105,7 @@ internal static class ProtobufBody
                 }
             }
 
-            if (!Kinds.TryGetValue((apiVersion, kind), out var schema))
+            if (SchemaOf(apiVersion, kind) is not { } schema)
             {
                 return (null, ApiError.UnsupportedMediaType(MediaType, ["application/json", "application/yaml"]));
             }
@@ -110,21 +115,35 @@ internal static class ProtobufBody
             obj["kind"] = kind;
             return (obj, null);
         }
+        catch (UnsupportedFieldException e)
+        {
+            return (null, new ApiError(415, "UnsupportedMediaType", $"{e.Message}; send the object as application/json"));
+        }
         catch (FormatException e)
         {
             return (null, ApiError.BadRequest($"unable to decode protobuf body: {e.Message}"));
         }
     }
 
-    private static JsonObject ReadMessage(Reader reader, IReadOnlyDictionary<int, Field> schema)
+    private static JsonObject ReadMessage(Reader reader, Schema schema)
     {
         var obj = new JsonObject();
         while (reader.More)
         {
             var (number, wire) = reader.Tag();
-            if (!schema.TryGetValue(number, out var field))
+            if (!schema.Fields.TryGetValue(number, out var field))
             {
-                reader.Skip(wire);
+                if (reader.SkipReportingContent(wire))
+                {
+                    throw new UnsupportedFieldException($"protobuf field {number} of {schema.Name} is not decoded by this server");
+                }
+
+                continue;
+            }
+
+            if (field.Kind is Kind.MapStringString or Kind.MapStringBytes or Kind.MapStringQuantity)
+            {
+                ReadMapEntry(reader, field, obj);
                 continue;
             }
 
@@ -136,28 +155,18 @@ internal static class ProtobufBody
                 Kind.Bool => reader.Varint() != 0,
                 Kind.Message => ReadMessage(new Reader(reader.LengthDelimited()), field.Message!()),
                 Kind.Time => ReadTime(new Reader(reader.LengthDelimited())),
+                Kind.IntOrString => ReadIntOrString(new Reader(reader.LengthDelimited())),
+                Kind.Quantity => ReadQuantity(new Reader(reader.LengthDelimited())),
                 _ => null,
             };
-            if (field.Kind is Kind.MapStringString or Kind.MapStringBytes)
+
+            if (field.Inline && value is JsonObject inlined)
             {
-                var entry = new Reader(reader.LengthDelimited());
-                string key = "";
-                JsonNode? entryValue = "";
-                while (entry.More)
+                foreach (var (key, inner) in inlined.ToList())
                 {
-                    var (n, w) = entry.Tag();
-                    if (n == 1) { key = entry.String(); }
-                    else if (n == 2) { entryValue = field.Kind == Kind.MapStringString ? entry.String() : Convert.ToBase64String(entry.LengthDelimited()); }
-                    else { entry.Skip(w); }
+                    inlined.Remove(key);
+                    obj[key] = inner;
                 }
-
-                if (obj[field.Name] is not JsonObject map)
-                {
-                    map = new JsonObject();
-                    obj[field.Name] = map;
-                }
-
-                map[key] = entryValue;
             }
             else if (field.Repeated)
             {
@@ -169,9 +178,8 @@ internal static class ProtobufBody
 
                 list.Add(value);
             }
-            else if (value is not JsonValue v || !v.TryGetValue<string>(out var text) || text.Length > 0)
+            else if (field.Keep || !IsZero(value))
             {
-                // Empty strings are Go's omitted zero values; JSON clients never send them.
                 obj[field.Name] = value;
             }
         }
@@ -179,7 +187,48 @@ internal static class ProtobufBody
         return obj;
     }
 
-    private static JsonNode ReadTime(Reader reader)
+    /// <summary>Go's zero values, which its marshallers write for non-pointer fields and JSON clients omit.</summary>
+    private static bool IsZero(JsonNode? value) => value switch
+    {
+        null => true,
+        JsonValue v when v.TryGetValue<string>(out var s) => s.Length == 0,
+        JsonValue v when v.TryGetValue<long>(out var l) => l == 0,
+        JsonValue v when v.TryGetValue<bool>(out var b) => !b,
+        _ => false,
+    };
+
+    private static void ReadMapEntry(Reader reader, Field field, JsonObject obj)
+    {
+        var entry = new Reader(reader.LengthDelimited());
+        string key = "";
+        JsonNode? value = "";
+        while (entry.More)
+        {
+            var (n, w) = entry.Tag();
+            if (n == 1) { key = entry.String(); }
+            else if (n == 2)
+            {
+                value = field.Kind switch
+                {
+                    Kind.MapStringString => entry.String(),
+                    Kind.MapStringBytes => Convert.ToBase64String(entry.LengthDelimited()),
+                    _ => ReadQuantity(new Reader(entry.LengthDelimited())),
+                };
+            }
+            else { entry.Skip(w); }
+        }
+
+        if (obj[field.Name] is not JsonObject map)
+        {
+            map = new JsonObject();
+            obj[field.Name] = map;
+        }
+
+        map[key] = value;
+    }
+
+    /// <summary>meta/v1 Time {seconds=1, nanos=2}; the zero time is Go's unset one (JSON <c>null</c>).</summary>
+    private static JsonNode? ReadTime(Reader reader)
     {
         long seconds = 0;
         while (reader.More)
@@ -189,7 +238,41 @@ internal static class ProtobufBody
             else { reader.Skip(w); }
         }
 
-        return Meta.Timestamp(DateTimeOffset.FromUnixTimeSeconds(seconds));
+        return seconds == 0 ? null : Meta.Timestamp(DateTimeOffset.FromUnixTimeSeconds(seconds));
+    }
+
+    /// <summary>intstr.IntOrString {type=1 (0 int, 1 string), intVal=2, strVal=3}.</summary>
+    private static JsonNode ReadIntOrString(Reader reader)
+    {
+        long type = 0, number = 0;
+        var text = "";
+        while (reader.More)
+        {
+            var (n, w) = reader.Tag();
+            switch (n)
+            {
+                case 1: type = (long)reader.Varint(); break;
+                case 2: number = (int)reader.Varint(); break;
+                case 3: text = reader.String(); break;
+                default: reader.Skip(w); break;
+            }
+        }
+
+        return type == 1 ? JsonValue.Create(text) : JsonValue.Create(number);
+    }
+
+    /// <summary>resource.Quantity {string=1}, written as its string.</summary>
+    private static JsonNode ReadQuantity(Reader reader)
+    {
+        var text = "";
+        while (reader.More)
+        {
+            var (n, w) = reader.Tag();
+            if (n == 1) { text = reader.String(); }
+            else { reader.Skip(w); }
+        }
+
+        return text;
     }
 
     /// <summary>Protocol buffers wire format: varints, length-delimited fields, and skipping of the rest.</summary>
@@ -241,14 +324,17 @@ internal static class ProtobufBody
 
         public string String() => Encoding.UTF8.GetString(LengthDelimited());
 
-        public void Skip(int wire)
+        public void Skip(int wire) => SkipReportingContent(wire);
+
+        /// <summary>Skips a field; true when it held something other than a zero value or an empty message.</summary>
+        public bool SkipReportingContent(int wire)
         {
             switch (wire)
             {
-                case 0: Varint(); break;
-                case 1: _pos += 8; break;
-                case 2: LengthDelimited(); break;
-                case 5: _pos += 4; break;
+                case 0: return Varint() != 0;
+                case 1: _pos += 8; return true;
+                case 2: return LengthDelimited().Length > 0;
+                case 5: _pos += 4; return true;
                 default: throw new FormatException($"unsupported wire type {wire}");
             }
         }

@@ -19,6 +19,7 @@ public static partial class BuiltinColumns
         ("v1", "ConfigMap") => ConfigMaps,
         ("v1", "Secret") => Secrets,
         ("v1", "Service") => Services,
+        ("v1", "Endpoints") => Endpoints,
         ("v1", "Pod") => Pods,
         ("apps/v1", "Deployment") => Deployments,
         ("v1", "Event") => Events,

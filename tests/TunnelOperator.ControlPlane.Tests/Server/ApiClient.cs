@@ -102,6 +102,21 @@ internal sealed class ApiClient : IDisposable
         return new ApiResponse(response.StatusCode, json, response.Headers, response.Content.Headers.ContentType?.ToString() ?? "");
     }
 
+    /// <summary>A GET whose body is text (pod logs): the body, or the Status JSON of an error.</summary>
+    public async Task<string> GetTextAsync(string path)
+    {
+        using var response = await _http.GetAsync(path, TestContext.Current.CancellationToken);
+        return await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A streamed GET (<c>log?follow=true</c>): the body as it arrives.</summary>
+    public async Task<Stream> StreamAsync(string path, CancellationToken ct)
+    {
+        var response = await _http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStreamAsync(ct);
+    }
+
     /// <summary>Opens a watch; events are read one line at a time.</summary>
     public async Task<WatchStream> WatchAsync(string path, string? accept = null)
     {

@@ -205,6 +205,7 @@ public sealed class WorkloadHarness : IAsyncLifetime
         var dataDirectory = Plane.DataDirectory;
         await Plane.Plane.StopAsync();
         var strays = StrayProcesses(dataDirectory);
+        var described = strays.Select(pid => $"{pid} {Describe(pid)}").ToList();
         foreach (var pid in strays)
         {
             try
@@ -225,7 +226,21 @@ public sealed class WorkloadHarness : IAsyncLifetime
         {
         }
 
-        Assert.True(strays.Count == 0, $"processes of stopped pods survived: {string.Join(", ", strays)}");
+        Assert.True(strays.Count == 0, $"processes of stopped pods survived: {string.Join("; ", described)}");
+    }
+
+    private static string Describe(int pid)
+    {
+        try
+        {
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            var state = File.ReadAllText($"/proc/{pid}/stat");
+            return $"{cmdline} [{state[(state.LastIndexOf(')') + 2)..].Split(' ')[0]}] cwd {new DirectoryInfo($"/proc/{pid}/cwd").LinkTarget}";
+        }
+        catch (IOException)
+        {
+            return "(gone)";
+        }
     }
 
     /// <summary>Processes whose working directory is inside the data directory (every pod process's is).</summary>
