@@ -2,8 +2,10 @@
 # Installs the Debian packages a purpose needs, only those that are missing.
 #   run   - nothing beyond the .NET SDK (curl for the printed examples)
 #   test  - the real peers the tests drive: PostgreSQL, curl, nginx, haproxy, and Go with
-#           hashicorp/yamux (a yamux peer nobody here wrote, for the multiplexer's interop tests)
-#   bench - load generators and reference proxies: wrk, h2load, nginx, haproxy
+#           hashicorp/yamux (a yamux peer nobody here wrote, for the multiplexer's interop tests),
+#           openssl (s_server as a TLS origin behind SNI passthrough)
+#   bench - load generators and reference proxies: wrk, h2load, iperf3, nginx (+ stream module
+#           for UDP), haproxy, python3 (connection set-up timing)
 set -euo pipefail
 purpose=${1:-test}
 
@@ -17,12 +19,16 @@ declare -A binary_of=(
   [procps]=/usr/bin/ps
   [golang-go]=/usr/bin/go
   [golang-github-hashicorp-yamux-dev]=/usr/share/gocode/src/github.com/hashicorp/yamux/session.go
+  [openssl]=/usr/bin/openssl
+  [iperf3]=/usr/bin/iperf3
+  [libnginx-mod-stream]=/usr/lib/nginx/modules/ngx_stream_module.so
+  [python3]=/usr/bin/python3
 )
 
 case "$purpose" in
   run) wanted=(curl) ;;
-  test) wanted=(curl postgresql nginx-light haproxy procps golang-go golang-github-hashicorp-yamux-dev) ;;
-  bench) wanted=(curl nginx-light haproxy wrk nghttp2-client procps) ;;
+  test) wanted=(curl postgresql nginx-light haproxy procps golang-go golang-github-hashicorp-yamux-dev openssl) ;;
+  bench) wanted=(curl nginx-light haproxy wrk nghttp2-client procps iperf3 libnginx-mod-stream python3) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 
