@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
 using TunnelOperator.Controllers.Queue;
 
 namespace TunnelOperator.Controllers.Controllers;

@@ -27,10 +27,3 @@ public readonly record struct ErrorDecision
         return new ErrorDecision(ErrorDecisionKind.RetryAfter, delay);
     }
 }
-
-public enum ErrorDecisionKind
-{
-    Backoff,
-    RetryAfter,
-    Drop,
-}

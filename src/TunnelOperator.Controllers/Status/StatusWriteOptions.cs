@@ -15,13 +15,3 @@ public sealed record StatusWriteOptions
     /// <summary>Required for <see cref="StatusWriteMode.Apply"/>: the field manager owning the status fields; recorded for merge patches when set.</summary>
     public string? FieldManager { get; init; }
 }
-
-/// <summary>The write a changed status goes out as.</summary>
-public enum StatusWriteMode
-{
-    /// <summary>A JSON merge patch of the status subresource with only what differs.</summary>
-    MergePatch,
-
-    /// <summary>Server-side apply of the whole status to the status subresource, forced, under <see cref="StatusWriteOptions.FieldManager"/>.</summary>
-    Apply,
-}

@@ -30,11 +30,10 @@ internal static class ReadmeExample
             var ready = edge is not null;
             if (!ready) events.Warning(tunnel, "EdgeNotFound", $"edge {tunnel.Spec.EdgeRef.Name} does not exist");
 
-            var desired = tunnel with { Status = (tunnel.Status ?? new()) with {
-                ObservedGeneration = tunnel.Metadata.Generation,
-                Conditions = Conditions.Set(tunnel.Status?.Conditions, "Ready", ConditionStatus.From(ready),
-                    ready ? "Registered" : "EdgeNotFound", null, tunnel.Metadata.Generation) } };
-            await StatusWriter.WriteAsync(manager.Client, tunnel, desired, cancellationToken: ct); // writes only on change
+            var conditions = Conditions.Set(tunnel.Status?.Conditions, "Ready", ConditionStatus.From(ready),
+                ready ? "Registered" : "EdgeNotFound", null, tunnel.Metadata.Generation);
+            var status = (tunnel.Status ?? new()) with { ObservedGeneration = tunnel.Metadata.Generation, Conditions = conditions };
+            await StatusWriter.WriteAsync(manager.Client, tunnel, tunnel with { Status = status }, cancellationToken: ct); // only on change
             return ready ? ReconcileResult.Done : ReconcileResult.RequeueAfter(TimeSpan.FromMinutes(1));
         }
 

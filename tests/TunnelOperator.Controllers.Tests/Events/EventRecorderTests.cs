@@ -1,7 +1,6 @@
 using TunnelOperator.Controllers.Events;
 using TunnelOperator.Controllers.Tests.Support;
 using TunnelOperator.Kubernetes.Client;
-using TunnelOperator.Kubernetes.Models;
 using TunnelOperator.Kubernetes.Models.Core;
 
 namespace TunnelOperator.Controllers.Tests.Events;

@@ -185,6 +185,7 @@ public sealed class ManagerTests(ControlPlaneFixture fixture) : IClassFixture<Co
         await fixture.Client.Resource<ConfigMap>(ns).CreateAsync(TestObjects.ConfigMap("shared"), cancellationToken: Ct);
         await seen.WaitAsync(n => n == "first", "the first controller");
         await seen.WaitAsync(n => n == "second", "the second controller");
+        await client.Verbs.WaitAsync(v => v == "watch", "the informer's watch");
 
         Assert.Single(manager.Cache.Status);
         Assert.Equal(1, client.Calls("list"));

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using TunnelOperator.ControlPlane;
 using TunnelOperator.Kubernetes.Client;
 using TunnelOperator.Kubernetes.Config;
