@@ -38,9 +38,10 @@ bench: build
 	@scripts/install-deps.sh bench
 	@bench/run.sh
 
-## manifests: regenerate config/crd/bases from the CRD types in src/TunnelOperator.Crds (tests check for drift)
+## manifests: regenerate the CRDs (config/crd/bases and the Helm chart's crds/) from the types in src/TunnelOperator.Crds; tests check both for drift
 manifests: build
 	bin/tunneld crds --output-dir config/crd/bases
+	bin/tunneld crds --output-dir charts/tunnel-operator/crds
 
 format:
 	$(DOTNET) format TunnelOperator.sln
