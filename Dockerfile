@@ -19,7 +19,8 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 COPY --from=build /out/tunneld /opt/tunneloperator/tunneld
 COPY --from=build /out/tunnelctl /opt/tunneloperator/tunnelctl
 RUN ln -s /opt/tunneloperator/tunneld/tunneld /usr/local/bin/tunneld \
- && ln -s /opt/tunneloperator/tunnelctl/tunnelctl /usr/local/bin/tunnelctl
+ && ln -s /opt/tunneloperator/tunnelctl/tunnelctl /usr/local/bin/tunnelctl \
+ && mkdir -p /var/lib/tunneld && chown 65532:65532 /var/lib/tunneld
 # The edge keeps its SQLite store and generated CA in its data directory (a volume in the Pods
 # the operator makes); everything else is read-only.
 ENV TUNNELD_DATA_DIR=/var/lib/tunneld \
