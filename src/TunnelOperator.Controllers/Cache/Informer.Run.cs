@@ -30,8 +30,15 @@ public sealed partial class Informer<T>
                     backoff = _options.MinBackoff;
                 }
 
-                resourceVersion = await WatchAsync(resourceVersion, cancellationToken).ConfigureAwait(false);
+                var (next, events) = await WatchAsync(resourceVersion, cancellationToken).ConfigureAwait(false);
+                resourceVersion = next;
                 InformerLog.WatchEnded(_logger, T.Resource.ToString(), resourceVersion);
+                if (events == 0)
+                {
+                    // Not even a bookmark: a server or proxy that ends watches at once must not make
+                    // this a hot loop. A healthy server ends a quiet watch only after minutes.
+                    await Task.Delay(_options.MinBackoff, _time, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -118,9 +125,10 @@ public sealed partial class Informer<T>
         return (items, resourceVersion);
     }
 
-    /// <summary>Applies watch events until the server ends the stream; returns the version to resume from.</summary>
-    private async Task<string?> WatchAsync(string? resourceVersion, CancellationToken cancellationToken)
+    /// <summary>Applies watch events until the server ends the stream; returns the version to resume from and how many events came.</summary>
+    private async Task<(string? ResourceVersion, int Events)> WatchAsync(string? resourceVersion, CancellationToken cancellationToken)
     {
+        var count = 0;
         var timeout = _options.WatchTimeout * (1 + Random.Shared.NextDouble());
         var options = new WatchOptions
         {
@@ -140,9 +148,10 @@ public sealed partial class Informer<T>
 
             resourceVersion = e.ResourceVersion ?? e.Object?.Metadata.ResourceVersion ?? resourceVersion;
             LastSyncResourceVersion = resourceVersion;
+            count++;
         }
 
-        return resourceVersion;
+        return (resourceVersion, count);
     }
 
     private void Apply(WatchEventType type, T value)

@@ -18,4 +18,7 @@ internal static partial class LeaderElectionLog
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Information, Message = "{Identity}: the leader of {Namespace}/{Lease} is now '{Leader}'")]
     public static partial void NewLeader(ILogger logger, string identity, string @namespace, string lease, string leader);
+
+    [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "{Identity}: the leader's work did not stop within the renew deadline; lease {Namespace}/{Lease} left to expire")]
+    public static partial void Abandoned(ILogger logger, string identity, string @namespace, string lease);
 }

@@ -70,7 +70,8 @@ public sealed partial class LeaderElector
     /// Campaigns until this replica leads (or <paramref name="cancellationToken"/> is cancelled), leads
     /// until the work ends or leadership is lost, then returns. Call again to campaign again. When
     /// <paramref name="cancellationToken"/> is cancelled while leading, the leading token is cancelled
-    /// and renewing goes on until the work has returned; then the lease is released.
+    /// and renewing goes on until the work has returned; then the lease is released. Work that has not
+    /// returned within RenewDeadline of the stop is abandoned: renewing stops and the lease expires.
     /// </summary>
     public async Task RunAsync(LeaderElectionCallbacks callbacks, CancellationToken cancellationToken)
     {
@@ -84,17 +85,26 @@ public sealed partial class LeaderElector
         _isLeader = true;
         using var leading = new CancellationTokenSource();
         var work = Task.Run(() => callbacks.OnStartedLeading(leading.Token), CancellationToken.None);
-        bool lost;
+        LeadOutcome outcome;
         using (cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), leading))
         {
-            lost = await LeadAsync(work).ConfigureAwait(false);
+            outcome = await LeadAsync(work, cancellationToken).ConfigureAwait(false);
         }
 
-        if (lost)
+        if (outcome == LeadOutcome.Lost)
         {
             _isLeader = false;
             await leading.CancelAsync().ConfigureAwait(false);
             await WhenDone(work).ConfigureAwait(false);
+        }
+        else if (outcome == LeadOutcome.Abandoned)
+        {
+            // Stopped, but the work ignores its token: stop renewing and let the lease expire rather
+            // than release it while the work may still be writing.
+            _isLeader = false;
+            LeaderElectionLog.Abandoned(_logger, Identity, _options.LeaseNamespace, _options.LeaseName);
+            callbacks.OnStoppedLeading?.Invoke();
+            return;
         }
         else
         {
@@ -149,9 +159,20 @@ public sealed partial class LeaderElector
         return false;
     }
 
-    /// <summary>Renews until the work returns (false) or a renewal round fails (true: lost).</summary>
-    private async Task<bool> LeadAsync(Task work)
+    private enum LeadOutcome
     {
+        WorkEnded,
+        Lost,
+        Abandoned,
+    }
+
+    /// <summary>
+    /// Renews until the work returns, a renewal round fails (lost), or the elector was stopped and the
+    /// work has not returned within RenewDeadline since (abandoned).
+    /// </summary>
+    private async Task<LeadOutcome> LeadAsync(Task work, CancellationToken stop)
+    {
+        long? stoppedAt = null;
         while (true)
         {
             using (var tick = new CancellationTokenSource())
@@ -163,13 +184,22 @@ public sealed partial class LeaderElector
 
             if (work.IsCompleted)
             {
-                return false;
+                return LeadOutcome.WorkEnded;
+            }
+
+            if (stop.IsCancellationRequested)
+            {
+                stoppedAt ??= _time.GetTimestamp();
+                if (_time.GetElapsedTime(stoppedAt.Value) >= _options.RenewDeadline)
+                {
+                    return LeadOutcome.Abandoned;
+                }
             }
 
             if (!await RenewAsync().ConfigureAwait(false))
             {
                 LeaderElectionLog.Lost(_logger, Identity, _options.LeaseNamespace, _options.LeaseName, _options.RenewDeadline);
-                return true;
+                return LeadOutcome.Lost;
             }
         }
     }

@@ -91,6 +91,12 @@ public sealed partial class ControllerManager
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        EventRecorderList(out var recorders);
+        foreach (var recorder in recorders)
+        {
+            await recorder.DisposeAsync().ConfigureAwait(false); // also when the manager never started
+        }
+
         _exporter.Dispose();
         _meter.Dispose();
         _stopping.Dispose();

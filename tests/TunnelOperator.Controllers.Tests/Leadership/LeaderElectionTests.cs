@@ -119,6 +119,47 @@ public sealed class LeaderElectionTests(ControlPlaneFixture fixture) : IClassFix
         Assert.Equal("me", elector.ObservedLeader);
     }
 
+    [Fact]
+    public async Task Elector_WorkThatIgnoresTheStop_IsAbandoned_AndTheLeaseLeftToExpire()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var elector = new LeaderElector(fixture.Client, new LeaderElectionOptions
+        {
+            LeaseName = LeaseName,
+            LeaseNamespace = ns,
+            Identity = "stubborn",
+            LeaseDuration = TimeSpan.FromSeconds(2),
+            RenewDeadline = TimeSpan.FromSeconds(1),
+            RetryPeriod = TimeSpan.FromMilliseconds(100),
+        });
+        var leading = new Observations<string>();
+        var leaders = new Observations<string>();
+        var stoppedLeading = new Observations<string>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = new CancellationTokenSource();
+        var run = elector.RunAsync(new LeaderElectionCallbacks
+        {
+            OnStartedLeading = async _ =>
+            {
+                leading.Add("started");
+                await release.Task; // ignores its token on purpose
+            },
+            OnStoppedLeading = () => stoppedLeading.Add("stopped"),
+            OnNewLeader = leaders.Add,
+        }, stop.Token);
+
+        await leading.WaitAsync(_ => true, "leading");
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        var lease = (await fixture.Client.Resource<Lease>(ns).GetAsync(LeaseName, Ct)).Spec!;
+        release.SetResult();
+
+        Assert.False(elector.IsLeader);
+        Assert.Equal("stubborn", lease.HolderIdentity); // not released while the work may still write
+        Assert.Equal(["stopped"], stoppedLeading.Items);
+        Assert.Equal(["stubborn"], leaders.Items);
+    }
+
     private ControllerManager Replica(string ns, string identity, Observations<string> passes, Func<CancellationToken, Task>? work = null)
     {
         var manager = new ControllerManager(fixture.NewClient(), new ControllerManagerOptions
