@@ -60,10 +60,11 @@ public sealed class LocalControlPlane : IAsyncDisposable
         Directory.CreateDirectory(options.DataDirectory);
         var loggers = options.LoggerFactory;
         var time = options.Time;
-        var ca = CertificateAuthority.LoadOrCreate(options.DataDirectory, time);
+        var serviceCidr = Ipv4Cidr.Parse(options.ServiceCidr);
+        var ca = CertificateAuthority.LoadOrCreate(options.DataDirectory, time, serviceCidr.At(1));
         var store = await ObjectStore.OpenAsync(Path.Combine(options.DataDirectory, "state.db"), options.WatchCacheCapacity, loggers.CreateLogger("ControlPlane.Storage"), ct);
         var registry = new ResourceRegistry();
-        registry.Set("builtin", BuiltinResources.Create(store, time, Ipv4Cidr.Parse(options.ServiceCidr)));
+        registry.Set("builtin", BuiltinResources.Create(store, time, serviceCidr));
         new CustomResourceDefinitions(registry, loggers.CreateLogger("ControlPlane.Crds")).Attach(store);
         var service = new ResourceService(store, registry, time);
         await Bootstrap.RunAsync(service, ct);
@@ -120,15 +121,21 @@ public sealed class LocalControlPlane : IAsyncDisposable
             return;
         }
 
-        if (_runner is not null)
+        try
         {
-            await _runner.DisposeAsync();
+            // Processes first: the runner still writes through the store while it stops them.
+            if (_runner is not null)
+            {
+                await _runner.DisposeAsync();
+            }
         }
-
-        await _server.DisposeAsync();
-        await _collector.DisposeAsync();
-        await _store.DisposeAsync();
-        _ca.Dispose();
+        finally
+        {
+            await _server.DisposeAsync();
+            await _collector.DisposeAsync();
+            await _store.DisposeAsync();
+            _ca.Dispose();
+        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

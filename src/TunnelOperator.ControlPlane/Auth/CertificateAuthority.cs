@@ -33,7 +33,8 @@ internal sealed class CertificateAuthority : IDisposable
 
     public string AdminKeyPem { get; }
 
-    public static CertificateAuthority LoadOrCreate(string directory, TimeProvider time)
+    /// <param name="serviceIp">The <c>kubernetes</c> Service's clusterIP, a name of the serving certificate as kube-apiserver's is.</param>
+    public static CertificateAuthority LoadOrCreate(string directory, TimeProvider time, IPAddress? serviceIp = null)
     {
         var pki = Path.Combine(directory, "pki");
         Directory.CreateDirectory(pki);
@@ -58,7 +59,7 @@ internal sealed class CertificateAuthority : IDisposable
         }
 
         // Leaf certificates are re-issued on every start: cheap, and never stale for a changed CA.
-        var serving = Issue(ca, "CN=tunneld-local-apiserver", now, server: true);
+        var serving = Issue(ca, "CN=tunneld-local-apiserver", now, server: true, serviceIp);
         var (admin, adminCertPem, adminKeyPem) = IssueWithPem(ca, "CN=tunneld-admin, O=system:masters", now, server: false);
         WriteSecret(Path.Combine(pki, "admin.key"), adminKeyPem);
         File.WriteAllText(Path.Combine(pki, "admin.crt"), adminCertPem);
@@ -72,13 +73,13 @@ internal sealed class CertificateAuthority : IDisposable
         return IssueWithPem(Certificate, subject, time.GetUtcNow(), server: false).Certificate;
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, DateTimeOffset now, bool server)
+    private static X509Certificate2 Issue(X509Certificate2 ca, string subject, DateTimeOffset now, bool server, IPAddress? serviceIp = null)
     {
-        var (cert, _, _) = IssueWithPem(ca, subject, now, server);
+        var (cert, _, _) = IssueWithPem(ca, subject, now, server, serviceIp);
         return cert;
     }
 
-    private static (X509Certificate2 Certificate, string CertPem, string KeyPem) IssueWithPem(X509Certificate2 ca, string subject, DateTimeOffset now, bool server)
+    private static (X509Certificate2 Certificate, string CertPem, string KeyPem) IssueWithPem(X509Certificate2 ca, string subject, DateTimeOffset now, bool server, IPAddress? serviceIp = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
@@ -92,6 +93,16 @@ internal sealed class CertificateAuthority : IDisposable
             san.AddDnsName("localhost");
             san.AddIpAddress(IPAddress.Loopback);
             san.AddIpAddress(IPAddress.IPv6Loopback);
+            if (serviceIp is not null)
+            {
+                // What in-cluster clients dial: the kubernetes Service by IP or by name.
+                san.AddIpAddress(serviceIp);
+                foreach (var name in new[] { "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local" })
+                {
+                    san.AddDnsName(name);
+                }
+            }
+
             request.CertificateExtensions.Add(san.Build());
         }
 

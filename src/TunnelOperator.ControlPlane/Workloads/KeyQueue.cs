@@ -16,6 +16,7 @@ internal sealed partial class KeyQueue
     private readonly string _name;
     private readonly Channel<string> _channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset Due, ITimer Timer)> _delayed = new(StringComparer.Ordinal);
     private readonly object _lock = new();
 
     public KeyQueue(string name, TimeProvider time, ILogger logger)
@@ -38,7 +39,10 @@ internal sealed partial class KeyQueue
         _channel.Writer.TryWrite(key);
     }
 
-    /// <summary>Adds the key once <paramref name="delay"/> has passed on the injected clock.</summary>
+    /// <summary>
+    /// Adds the key once <paramref name="delay"/> has passed on the injected clock; of several delayed adds of
+    /// one key only the earliest stays pending.
+    /// </summary>
     public void AddAfter(string key, TimeSpan delay)
     {
         if (delay <= TimeSpan.Zero)
@@ -47,12 +51,37 @@ internal sealed partial class KeyQueue
             return;
         }
 
-        ITimer? timer = null;
-        timer = _time.CreateTimer(_ =>
+        var due = _time.GetUtcNow() + delay;
+        lock (_lock)
         {
-            Add(key);
-            timer?.Dispose();
-        }, null, delay, Timeout.InfiniteTimeSpan);
+            if (_delayed.TryGetValue(key, out var pending))
+            {
+                if (pending.Due <= due)
+                {
+                    return;
+                }
+
+                pending.Timer.Dispose();
+            }
+
+            _delayed[key] = (due, _time.CreateTimer(_ => Fire(key, due), null, delay, Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    private void Fire(string key, DateTimeOffset due)
+    {
+        lock (_lock)
+        {
+            if (!_delayed.TryGetValue(key, out var pending) || pending.Due != due)
+            {
+                return;
+            }
+
+            _delayed.Remove(key);
+            pending.Timer.Dispose();
+        }
+
+        Add(key);
     }
 
     /// <summary>Processes keys one at a time until cancelled. A reconcile that throws is retried after a second.</summary>
@@ -83,6 +112,18 @@ internal sealed partial class KeyQueue
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                foreach (var (_, timer) in _delayed.Values)
+                {
+                    timer.Dispose();
+                }
+
+                _delayed.Clear();
+            }
         }
     }
 

@@ -178,6 +178,47 @@ public sealed class PodRunnerTests(WorkloadHarness harness) : IClassFixture<Work
     }
 
     [Fact]
+    public async Task FailingLivenessProbe_RestartsTheContainer()
+    {
+        Assert.Equal(201, (await harness.Api.PostAsync(Pods, Pod("unwell", """["serve", "--http", "$(POD_IP):8080"]""", containerExtra: """
+            ,"env":[{"name":"POD_IP","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}}],
+             "ports":[{"name":"http","containerPort":8080}],
+             "livenessProbe":{"httpGet":{"path":"/ready","port":"http"},"periodSeconds":1,"failureThreshold":2}
+            """))).Code);
+        var pod = await harness.WaitAsync($"{Pods}/unwell", p => (long?)p?["status"]?["containerStatuses"]?[0]?["restartCount"] >= 1, "a restart by the liveness probe");
+        Assert.Equal(0, (long)pod!["status"]!["containerStatuses"]![0]!["lastState"]!["terminated"]!["exitCode"]!);
+        var events = await harness.WaitListAsync("/api/v1/namespaces/default/events?fieldSelector=involvedObject.name%3Dunwell",
+            e => e.Any(x => (string?)x["reason"] == "Killing"), "Killing event");
+        Assert.Contains(events, e => (string?)e["reason"] == "Unhealthy" && ((string?)e["message"])!.StartsWith("Liveness probe failed: HTTP probe failed with statuscode: 503", StringComparison.Ordinal));
+        Assert.Contains(events, e => (string?)e["message"] == "Container main failed liveness probe, will be restarted");
+    }
+
+    [Fact]
+    public async Task InitContainersRunFirst_AndExecProbesRunThePrograms()
+    {
+        var pod = JsonNode.Parse("""
+            {"apiVersion":"v1","kind":"Pod","metadata":{"name":"staged"},
+             "spec":{"terminationGracePeriodSeconds":5,
+               "initContainers":[{"name":"setup","image":"IMAGE","command":["tunnelctl"],"args":["crash","0"]}],
+               "containers":[{"name":"main","image":"IMAGE","command":["tunneld"],"args":["print"],
+                 "readinessProbe":{"exec":{"command":["tunneld","crash","0"]},"periodSeconds":1}},
+                             {"name":"side","image":"IMAGE","command":["tunneld"],"args":["print"],
+                 "readinessProbe":{"exec":{"command":["tunneld","crash","1"]},"periodSeconds":1}}]}}
+            """.Replace("IMAGE", WorkloadHarness.Image, StringComparison.Ordinal))!;
+        Assert.Equal(201, (await harness.Api.PostAsync(Pods, pod)).Code);
+        var running = await harness.WaitAsync($"{Pods}/staged",
+            p => (bool?)p?["status"]?["containerStatuses"]?[0]?["ready"] == true && (string?)p?["status"]?["phase"] == "Running", "main ready");
+        var status = running!["status"]!;
+        Assert.Equal("Completed", (string?)status["initContainerStatuses"]![0]!["state"]!["terminated"]!["reason"]);
+        Assert.False((bool)status["containerStatuses"]![1]!["ready"]!);
+        Assert.Contains(status["conditions"]!.AsArray(), c => (string?)c!["type"] == "Initialized" && (string?)c["status"] == "True");
+        Assert.Contains(status["conditions"]!.AsArray(), c => (string?)c!["type"] == "Ready" && (string?)c["status"] == "False"
+            && (string?)c["message"] == "containers with unready status: [side]");
+        Assert.Equal(400, (await harness.Api.GetAsync($"{Pods}/staged/log")).Code);
+        Assert.Equal("crashing\n", await harness.Plane.Api.GetTextAsync($"{Pods}/staged/log?container=setup"));
+    }
+
+    [Fact]
     public async Task UnsupportedImage_GetsAWarningEventAndStaysPending()
     {
         Assert.Equal(201, (await harness.Api.PostAsync(Pods, Pod("nginx", """["serve"]""", image: "nginx:1.27"))).Code);

@@ -27,6 +27,7 @@ internal sealed partial class PodWorker : IDisposable
     private Pod _spec;
     private int _configChanged = 1;
     private bool _gone;
+    private volatile bool _shutdown;
     private bool _prepared;
     private bool _terminated;
     private string? _podIp;
@@ -96,6 +97,11 @@ internal sealed partial class PodWorker : IDisposable
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     Log.SyncFailed(_ctx.Logger, Namespace, Name, e);
+                    if (_shutdown)
+                    {
+                        return;
+                    }
+
                     _ = RetryLaterAsync(ct);
                 }
             }
@@ -114,6 +120,12 @@ internal sealed partial class PodWorker : IDisposable
     /// <summary>One sync; true when the Pod is finished with.</summary>
     private async Task<bool> SyncAsync(CancellationToken ct)
     {
+        if (_shutdown)
+        {
+            await TerminateAsync(_ctx.Options.ShutdownGracePeriod);
+            return true;
+        }
+
         if (_gone)
         {
             await TerminateAsync(TimeSpan.FromSeconds(2));
@@ -308,12 +320,16 @@ internal sealed partial class PodWorker : IDisposable
         }
     }
 
-    /// <summary>The runner stops: processes end, the Pod object and its directory stay for the next start.</summary>
+    /// <summary>
+    /// The runner stops: processes end, the Pod object and its directory stay for the next start. The worker's
+    /// own loop does it, so it never races a sync that is starting containers.
+    /// </summary>
     public async Task ShutdownAsync()
     {
-        await TerminateAsync(_ctx.Options.ShutdownGracePeriod);
-        await _stop.CancelAsync();
+        _shutdown = true;
+        _signal.Set();
         await _loop;
+        await _stop.CancelAsync();
     }
 
     /// <summary>Once <see cref="Finished"/>: releases what the worker and its containers hold.</summary>
