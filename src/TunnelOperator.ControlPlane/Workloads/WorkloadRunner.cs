@@ -29,6 +29,7 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
     private readonly EventRecorder _events;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
+    private readonly Ipv4Cidr _serviceCidr;
 
     public WorkloadRunner(ResourceService service, LocalControlPlaneOptions options, ILoggerFactory loggers)
     {
@@ -46,6 +47,7 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
         _endpoints = new EndpointsController(_api, time, loggers.CreateLogger("ControlPlane.Workloads.Endpoints"));
         _proxy = new ServiceProxy(_api, workloads, events, time, loggers.CreateLogger("ControlPlane.Workloads.Proxy"));
         _hosts = new HostsFile(_api, paths.HostsFile);
+        _serviceCidr = Ipv4Cidr.Parse(options.ServiceCidr);
     }
 
     /// <summary>The kubelet's log files, served at pods/{name}/log.</summary>
@@ -55,6 +57,11 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
     public async Task StartAsync(Uri apiServer, CancellationToken ct)
     {
         var stop = _stop.Token;
+        if (!_serviceCidr.IsLoopback)
+        {
+            Log.ServiceCidrNotLoopback(_logger, _serviceCidr.ToString());
+        }
+
         var feed = ChangeFeed.Open(_api.Store);
         _kubelet.Start();
         _loops.Add(_deployments.Queue.RunAsync(_deployments.ReconcileAsync, stop));
@@ -159,5 +166,8 @@ internal sealed partial class WorkloadRunner : IAsyncDisposable
     {
         [LoggerMessage(Level = LogLevel.Warning, Message = "The workload runner fell behind the change feed; resyncing")]
         public static partial void FeedOverflowed(ILogger logger);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The service CIDR {Cidr} is not loopback: Services get clusterIPs there, but the local proxy serves only 127.0.0.0/8 (use e.g. 127.96.0.0/16)")]
+        public static partial void ServiceCidrNotLoopback(ILogger logger, string cidr);
     }
 }
