@@ -78,10 +78,20 @@ grep -q "tunnelctl agent ready" "$work/agent.log" || { echo "agent did not start
 wait_tcp "$HAPROXY_ECHO"; wait_tcp "$NGINX"; wait_tcp "$TUNNEL_ECHO"
 
 declare -A tcp udp udploss rate p50 p99 errs
-iperf_json() { iperf3 -c 127.0.0.1 -p "$1" -t "$DURATION" -J "${@:2}" 2>/dev/null || true; }
+# iperf3 serves one test at a time and may still be closing the previous one: retry on "busy".
+iperf_json() {
+  local out
+  for _ in 1 2 3 4 5; do
+    out=$(iperf3 -c 127.0.0.1 -p "$1" -t "$DURATION" -J "${@:2}" 2>/dev/null || true)
+    grep -q '"error"' <<<"$out" || { echo "$out"; return; }
+    sleep 1
+  done
+  echo "iperf3 to port $1 failed: $(grep '"error"' <<<"$out")" >&2
+  echo "$out"
+}
 run_iperf() { # name port
   local name=$1 port=$2 out
-  iperf3 -c 127.0.0.1 -p "$port" -t 2 >/dev/null 2>&1 || true  # warm-up (JIT, pools)
+  iperf_json "$port" -t 2 >/dev/null  # warm-up (JIT, pools)
   out=$(iperf_json "$port")
   tcp[$name]=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' <<<"$out" 2>/dev/null || echo 0)
 }

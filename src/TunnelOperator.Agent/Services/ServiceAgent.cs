@@ -5,6 +5,7 @@ using TunnelOperator.Agent.Connection;
 using TunnelOperator.Mux;
 using TunnelOperator.Protocol;
 using TunnelOperator.Protocol.Framing;
+using TunnelOperator.Protocol.Streams;
 using TunnelOperator.Protocol.V1;
 
 namespace TunnelOperator.Agent.Services;
@@ -236,7 +237,7 @@ public sealed partial class ServiceAgent(ServiceAgentOptions options, Uri edge, 
 
                 await using (origin.ConfigureAwait(false))
                 {
-                    await StreamSplice.RunAsync(stream, origin, ct).ConfigureAwait(false);
+                    await BufferedSplice.RunAsync(stream, origin, ct).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or WireProtocolException or ObjectDisposedException or SocketException)

@@ -81,25 +81,39 @@ public static class UdpOriginSession
         }
     }
 
+    // Datagrams already waiting in the socket are framed into the same write (up to 64 KiB),
+    // so a burst from the origin costs one mux write instead of one per datagram.
+    private const int BatchBytes = 64 * 1024;
+
     private static async Task ToClientAsync(MuxStream stream, Socket socket, Action touched, CancellationTokenSource end)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(DatagramFrames.HeaderLength + DatagramFrames.MaxDatagram);
+        var slot = DatagramFrames.HeaderLength + DatagramFrames.MaxDatagram;
+        var buffer = ArrayPool<byte>.Shared.Rent(BatchBytes + slot);
         try
         {
             while (true)
             {
-                int received;
+                var filled = 0;
                 try
                 {
-                    received = await socket.ReceiveAsync(buffer.AsMemory(DatagramFrames.HeaderLength, DatagramFrames.MaxDatagram), SocketFlags.None, end.Token).ConfigureAwait(false);
+                    do
+                    {
+                        var received = await socket.ReceiveAsync(buffer.AsMemory(filled + DatagramFrames.HeaderLength, DatagramFrames.MaxDatagram), SocketFlags.None, end.Token).ConfigureAwait(false);
+                        DatagramFrames.WriteHeader(buffer.AsSpan(filled), received);
+                        filled += DatagramFrames.HeaderLength + received;
+                    }
+                    while (filled < BatchBytes && socket.Available > 0);
                 }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
                 {
-                    continue; // ICMP port unreachable for an earlier datagram: the origin may come up later
+                    // ICMP port unreachable for an earlier datagram: the origin may come up later.
+                    if (filled == 0)
+                    {
+                        continue;
+                    }
                 }
 
-                DatagramFrames.WriteHeader(buffer, received);
-                await stream.WriteAsync(buffer.AsMemory(0, DatagramFrames.HeaderLength + received), end.Token).ConfigureAwait(false);
+                await stream.WriteAsync(buffer.AsMemory(0, filled), end.Token).ConfigureAwait(false);
                 touched();
             }
         }

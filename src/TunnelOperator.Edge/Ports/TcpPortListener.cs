@@ -5,6 +5,7 @@ using TunnelOperator.Edge.FrontDoor;
 using TunnelOperator.Edge.Tenants;
 using TunnelOperator.Mux;
 using TunnelOperator.Protocol.ProxyProtocol;
+using TunnelOperator.Protocol.Streams;
 using TunnelOperator.Protocol.V1;
 
 namespace TunnelOperator.Edge.Ports;
@@ -127,7 +128,7 @@ internal sealed partial class TcpPortListener : IAsyncDisposable
                     ClientAddress = remote.ToString(),
                     ServerAddress = local.ToString(),
                 }, ct).ConfigureAwait(false);
-                await StreamSplice.RunAsync(network, stream, ct).ConfigureAwait(false);
+                await BufferedSplice.RunAsync(network, stream, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or MuxException)
             {

@@ -52,23 +52,28 @@ internal sealed class UdpFlow : IDisposable
         return false;
     }
 
-    /// <summary>Client → agent: writes queued datagrams as frames until the flow closes.</summary>
+    /// <summary>
+    /// Client → agent: writes queued datagrams as frames until the flow closes. Datagrams that
+    /// queued up meanwhile go out together in one mux write (up to 64 KiB), so a burst costs
+    /// one TLS record and one send instead of one per datagram.
+    /// </summary>
     public async Task PumpToAgentAsync(MuxStream stream, Action<long> touched, Func<long> now)
     {
         var ct = _closed.Token;
+        var batch = ArrayPool<byte>.Shared.Rent(BatchBytes + DatagramFrames.HeaderLength + DatagramFrames.MaxDatagram);
         try
         {
-            await foreach (var (buffer, length) in _outbound.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            while (await _outbound.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
-                try
+                var filled = 0;
+                while (filled < BatchBytes && _outbound.Reader.TryRead(out var item))
                 {
-                    await stream.WriteAsync(buffer.AsMemory(0, length), ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    item.Buffer.AsSpan(0, item.Length).CopyTo(batch.AsSpan(filled));
+                    filled += item.Length;
+                    ArrayPool<byte>.Shared.Return(item.Buffer);
                 }
 
+                await stream.WriteAsync(batch.AsMemory(0, filled), ct).ConfigureAwait(false);
                 touched(now());
             }
         }
@@ -77,9 +82,12 @@ internal sealed class UdpFlow : IDisposable
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(batch);
             Close();
         }
     }
+
+    private const int BatchBytes = 64 * 1024;
 
     /// <summary>Agent → client: sends each framed datagram the agent writes back to the client.</summary>
     public async Task PumpToClientAsync(MuxStream stream, Func<ReadOnlyMemory<byte>, IPEndPoint, CancellationToken, ValueTask> send, Action<long> touched, Func<long> now)
