@@ -4,7 +4,7 @@ namespace TunnelOperator.ControlPlane.Tests.Workloads;
 /// The stand-in for the suite's programs in workload tests: a small Python program installed as both
 /// <c>tunneld</c> and <c>tunnelctl</c>.
 /// <list type="bullet">
-/// <item><c>serve --http ADDR:PORT [--udp ADDR:PORT] [--ready-file PATH]</c>: HTTP answering
+/// <item><c>serve --http ADDR:PORT [--udp ADDR:PORT] [--ready-file PATH] [--tls-cert PEM --tls-key PEM]</c>: HTTP (HTTPS with a certificate) answering
 ///   <c>hello from $HOSTNAME</c> (<c>/ready</c> is 200 only while the ready file exists, <c>/env/NAME</c> echoes a
 ///   variable, <c>/file?path=P</c> a file), a UDP echo prefixed with the host name; SIGTERM prints
 ///   <c>terminating</c> and exits 0;</item>
@@ -43,7 +43,13 @@ internal static class FakeSuiteProgram
                 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
                 while True:
                     time.sleep(3600)
-            opts = dict(zip(args[1::2], args[2::2]))
+            opts, rest = {}, args[1:]
+            while rest:
+                if "=" in rest[0]:
+                    k, v = rest[0].split("=", 1)
+                    opts[k], rest = v, rest[1:]
+                else:
+                    opts[rest[0]], rest = rest[1], rest[2:]
             host = os.environ.get("HOSTNAME", "?")
             ready_file = opts.get("--ready-file")
 
@@ -69,6 +75,11 @@ internal static class FakeSuiteProgram
 
             addr, port = opts["--http"].rsplit(":", 1)
             server = http.server.ThreadingHTTPServer((addr, int(port)), Handler)
+            if "--tls-cert" in opts:
+                import ssl
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                context.load_cert_chain(opts["--tls-cert"], opts["--tls-key"])
+                server.socket = context.wrap_socket(server.socket, server_side=True)
             if "--udp" in opts:
                 uaddr, uport = opts["--udp"].rsplit(":", 1)
                 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -219,6 +219,25 @@ public sealed class PodRunnerTests(WorkloadHarness harness) : IClassFixture<Work
     }
 
     [Fact]
+    public async Task HttpsReadinessProbe_SkipsCertificateChecks_WithTheCertificateFromASecretVolume()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=nobody.invalid", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        Assert.Equal(201, (await harness.Api.PostAsync("/api/v1/namespaces/default/secrets",
+            Secret("https-tls", $$"""{"tls.crt":"{{B64(certificate.ExportCertificatePem())}}","tls.key":"{{B64(key.ExportPkcs8PrivateKeyPem())}}"}"""))).Code);
+        Assert.Equal(201, (await harness.Api.PostAsync(Pods, Pod("secure", """["serve", "--http", "$(POD_IP):8443", "--tls-cert", "/etc/tls/tls.crt", "--tls-key=/etc/tls/tls.key"]""",
+            extra: ""","volumes":[{"name":"tls","secret":{"secretName":"https-tls","defaultMode":420}}]""",
+            containerExtra: """
+                ,"env":[{"name":"POD_IP","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}}],
+                 "volumeMounts":[{"name":"tls","mountPath":"/etc/tls","readOnly":true}],
+                 "readinessProbe":{"httpGet":{"path":"/","port":8443,"scheme":"HTTPS"},"periodSeconds":1}
+                """))).Code);
+        await harness.WaitAsync($"{Pods}/secure", WorkloadHarness.IsReady, "ready over HTTPS");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(harness.PodDirectory("default", "secure"), "volumes/tls/tls.key")));
+    }
+
+    [Fact]
     public async Task UnsupportedImage_GetsAWarningEventAndStaysPending()
     {
         Assert.Equal(201, (await harness.Api.PostAsync(Pods, Pod("nginx", """["serve"]""", image: "nginx:1.27"))).Code);

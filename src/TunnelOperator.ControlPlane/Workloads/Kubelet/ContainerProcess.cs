@@ -24,10 +24,13 @@ internal sealed partial class ContainerProcess : IAsyncDisposable
     private readonly Task _pump;
     private readonly Task<int> _exited;
 
-    private ContainerProcess(Process process, string pidFile, ContainerLogWriter log)
+    private readonly TimeProvider _time;
+
+    private ContainerProcess(Process process, string pidFile, ContainerLogWriter log, TimeProvider time)
     {
         _process = process;
         _pidFile = pidFile;
+        _time = time;
         Pid = process.Id;
         _pump = log.PumpAsync(process.StandardOutput.BaseStream, process.StandardError.BaseStream, CancellationToken.None);
         _exited = WaitAsync();
@@ -39,7 +42,7 @@ internal sealed partial class ContainerProcess : IAsyncDisposable
     public Task<int> Exited => _exited;
 
     /// <summary>Starts the process or returns why it could not start (the runtime's StartError message).</summary>
-    public static (ContainerProcess? Process, string? Error) Start(LaunchSpec spec, ContainerLogWriter log, string pidFile)
+    public static (ContainerProcess? Process, string? Error) Start(LaunchSpec spec, ContainerLogWriter log, string pidFile, TimeProvider time)
     {
         var start = new ProcessStartInfo(Setsid ?? spec.FileName)
         {
@@ -78,7 +81,7 @@ internal sealed partial class ContainerProcess : IAsyncDisposable
         process.StandardInput.Close();
         Directory.CreateDirectory(Path.GetDirectoryName(pidFile)!);
         File.WriteAllText(pidFile, $"{process.Id} {StartTime(process.Id)}");
-        return (new ContainerProcess(process, pidFile, log), null);
+        return (new ContainerProcess(process, pidFile, log, time), null);
     }
 
     private async Task<int> WaitAsync()
@@ -96,7 +99,16 @@ internal sealed partial class ContainerProcess : IAsyncDisposable
         {
         }
 
-        await _pump;
+        // Output still buffered in the pipes is logged; a process that escaped the group (its own setsid) and
+        // keeps them open does not hold the container's end.
+        try
+        {
+            await _pump.WaitAsync(TimeSpan.FromSeconds(2), _time);
+        }
+        catch (TimeoutException)
+        {
+        }
+
         return code;
     }
 

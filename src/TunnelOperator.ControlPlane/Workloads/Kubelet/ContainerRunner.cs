@@ -86,58 +86,62 @@ internal sealed partial class ContainerRunner : IDisposable
         {
             while (!ct.IsCancellationRequested)
             {
-                var (launch, reason, message) = _host.Prepare(_spec);
-                if (launch is null)
+                try
                 {
-                    Update(ContainerSnapshot.Waiting(reason ?? "CreateContainerConfigError", message), ready: false, started: false, restarts, null);
-                    if (message != lastConfigError)
+                    var (launch, reason, message) = _host.Prepare(_spec);
+                    if (launch is null)
                     {
-                        lastConfigError = message;
-                        await _host.EventAsync(true, Name, "Failed", $"Error: {message}");
+                        Update(ContainerSnapshot.Waiting(reason ?? "CreateContainerConfigError", message), ready: false, started: false, restarts, null);
+                        if (message != lastConfigError)
+                        {
+                            lastConfigError = message;
+                            await _host.EventAsync(true, Name, "Failed", $"Error: {message}");
+                        }
+
+                        await _wake.WaitAsync(_configRetry, _time, ct);
+                        continue;
                     }
 
-                    await _wake.WaitAsync(_configRetry, _time, ct);
-                    continue;
-                }
+                    lastConfigError = null;
+                    if (ranBefore)
+                    {
+                        restarts++;
+                    }
 
-                lastConfigError = null;
-                if (ranBefore)
-                {
-                    restarts++;
-                }
+                    ranBefore = true;
+                    var (exitCode, startedAt, finishedAt) = await RunOnceAsync(launch, restarts, ct);
+                    if (_stopping)
+                    {
+                        break;
+                    }
 
-                ranBefore = true;
-                var (exitCode, startedAt, finishedAt) = await RunOnceAsync(launch, restarts, ct);
-                if (_stopping)
-                {
-                    break;
-                }
+                    var restart = _init
+                        ? exitCode != 0 && _host.RestartPolicy != "Never"
+                        : _host.RestartPolicy == "Always" || (_host.RestartPolicy == "OnFailure" && exitCode != 0);
+                    if (!restart)
+                    {
+                        _completed.TrySetResult(exitCode == 0);
+                        return;
+                    }
 
-                var restart = _init
-                    ? exitCode != 0 && _host.RestartPolicy != "Never"
-                    : _host.RestartPolicy == "Always" || (_host.RestartPolicy == "OnFailure" && exitCode != 0);
-                if (!restart)
-                {
-                    _completed.TrySetResult(exitCode == 0);
-                    return;
+                    var delay = _backoff.Next(finishedAt - startedAt);
+                    if (delay > TimeSpan.Zero)
+                    {
+                        Update(ContainerSnapshot.Waiting("CrashLoopBackOff", $"back-off {GoDuration(delay)} restarting failed container={Name} pod={_host.PodRef}"),
+                            ready: false, started: false, restarts, null);
+                        await _host.EventAsync(true, Name, "BackOff", $"Back-off restarting failed container {Name} in pod {_host.PodRef}");
+                        await Task.Delay(delay, _time, ct);
+                    }
                 }
-
-                var delay = _backoff.Next(finishedAt - startedAt);
-                if (delay > TimeSpan.Zero)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    Update(ContainerSnapshot.Waiting("CrashLoopBackOff", $"back-off {GoDuration(delay)} restarting failed container={Name} pod={_host.PodRef}"),
-                        ready: false, started: false, restarts, null);
-                    await _host.EventAsync(true, Name, "BackOff", $"Back-off restarting failed container {Name} in pod {_host.PodRef}");
-                    await Task.Delay(delay, _time, ct);
+                    Log.ContainerLoopFailed(_logger, _host.PodRef, Name, e);
+                    await Task.Delay(_configRetry, _time, ct);
                 }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-        }
-        catch (Exception e)
-        {
-            Log.ContainerLoopFailed(_logger, _host.PodRef, Name, e);
         }
         finally
         {
@@ -150,7 +154,7 @@ internal sealed partial class ContainerRunner : IDisposable
     {
         var log = _host.OpenLog(Name, restarts);
         var startedAt = _time.GetUtcNow();
-        var (process, error) = ContainerProcess.Start(launch, log, _host.PidFile(Name));
+        var (process, error) = ContainerProcess.Start(launch, log, _host.PidFile(Name), _time);
         if (process is null)
         {
             await log.DisposeAsync();
@@ -257,6 +261,11 @@ internal sealed partial class ContainerRunner : IDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A prober that breaks must not take the container's loop down with it.
+            Log.ProbesFailed(_logger, _host.PodRef, Name, e);
+        }
     }
 
     private void Terminated(int exitCode, string reason, DateTimeOffset startedAt, DateTimeOffset finishedAt, string? containerId, string? message, int restarts)
@@ -327,7 +336,10 @@ internal sealed partial class ContainerRunner : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Error, Message = "Container loop of {Pod} {Container} failed")]
+        [LoggerMessage(Level = LogLevel.Error, Message = "Container loop of {Pod} {Container} failed; retrying")]
         public static partial void ContainerLoopFailed(ILogger logger, string pod, string container, Exception e);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Probes of {Pod} {Container} failed")]
+        public static partial void ProbesFailed(ILogger logger, string pod, string container, Exception e);
     }
 }

@@ -66,6 +66,10 @@ internal static class ProbeRunner
         {
             return ProbeResult.Failed($"timeout after {Math.Max(1, probe.TimeoutSeconds ?? 1)}s");
         }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException or UriFormatException)
+        {
+            return ProbeResult.Failed(e.Message);
+        }
     }
 
     private static int? Port(IntOrString? port, ProbeTarget target) => port switch
