@@ -90,12 +90,21 @@ public sealed class LocalControlPlane : IAsyncDisposable
             Kubeconfig.Write(extra, server.Url, ca);
         }
 
+        var plane = new LocalControlPlane(store, collector, server, ca, time, options.KubeconfigPath ?? kubeconfig, runner);
         if (runner is not null)
         {
-            await runner.StartAsync(server.Url, ct);
+            try
+            {
+                await runner.StartAsync(server.Url, ct);
+            }
+            catch
+            {
+                await plane.StopAsync();
+                throw;
+            }
         }
 
-        return new LocalControlPlane(store, collector, server, ca, time, options.KubeconfigPath ?? kubeconfig, runner);
+        return plane;
     }
 
     /// <summary>A client certificate for another identity, signed by the control plane's CA.</summary>

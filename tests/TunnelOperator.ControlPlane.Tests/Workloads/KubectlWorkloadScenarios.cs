@@ -153,6 +153,10 @@ public abstract class KubectlWorkloadScenarios
         }
 
         Assert.Contains("arg=hello\n", await Kubectl("logs", "printer"), StringComparison.Ordinal);
+        var described = await Kubectl("describe", "pod", "printer");
+        Assert.Contains("Successfully assigned default/printer to tunneld-local", described, StringComparison.Ordinal);
+        Assert.Contains("Started container printer", described, StringComparison.Ordinal);
+        Assert.Matches(@"IP:\s+127\.244\.", described);
         Assert.Equal("pod \"printer\" deleted", (await Kubectl("delete", "pod", "printer")).Trim());
         Assert.Contains("NotFound", (await _kubectl.RunAsync(["get", "pod", "printer"], TestContext.Current.CancellationToken)).StandardError, StringComparison.Ordinal);
 

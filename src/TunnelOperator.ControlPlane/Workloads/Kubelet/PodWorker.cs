@@ -178,18 +178,23 @@ internal sealed partial class PodWorker : IDisposable
             return false;
         }
 
+        // Images may still change (kubectl set image) until the Pod runs.
+        _spec = ClusterApi.ToPod(pod);
         var all = (_spec.Spec?.InitContainers ?? []).Concat(_spec.Spec?.Containers ?? []).ToList();
         var unsupported = all.Where(c => !_ctx.Images.Matches(c.Image)).Select(c => c.Image ?? "").Distinct().ToList();
         if (unsupported.Count > 0)
         {
-            if (_unsupported is null)
+            var message = $"image {string.Join(", ", unsupported.Select(i => $"\"{i}\""))} cannot run here: the local workload runner runs only the suite's images ({_ctx.Images.Describe()}) as local processes";
+            if (message != _unsupported)
             {
-                _unsupported = $"image {string.Join(", ", unsupported.Select(i => $"\"{i}\""))} cannot run here: the local workload runner runs only the suite's images ({_ctx.Images.Describe()}) as local processes";
-                await _ctx.Events.WarningAsync(KubeletContext.Component, _ctx.Options.NodeName, pod, "UnsupportedImage", _unsupported, ct);
+                _unsupported = message;
+                await _ctx.Events.WarningAsync(KubeletContext.Component, _ctx.Options.NodeName, pod, "UnsupportedImage", message, ct);
             }
 
             return false;
         }
+
+        _unsupported = null;
 
         _podIp = _ctx.Ips.Allocate(Uid, Meta.Str(pod["status"]?["podIP"]));
         if (_podIp is null)
