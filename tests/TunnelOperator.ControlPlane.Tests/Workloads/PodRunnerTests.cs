@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using TunnelOperator.ControlPlane.Workloads.Kubelet;
 
 namespace TunnelOperator.ControlPlane.Tests.Workloads;
 
@@ -235,6 +236,22 @@ public sealed class PodRunnerTests(WorkloadHarness harness) : IClassFixture<Work
                 """))).Code);
         await harness.WaitAsync($"{Pods}/secure", WorkloadHarness.IsReady, "ready over HTTPS");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(harness.PodDirectory("default", "secure"), "volumes/tls/tls.key")));
+    }
+
+    [Fact]
+    public async Task TheBuiltTunneld_RunsAsAPod_FoundFromTheRepositoryRoot()
+    {
+        if (new ProgramResolver(new Dictionary<string, string> { ["tunneld"] = "bin/tunneld" }).Resolve("tunneld") is null)
+        {
+            Assert.Skip("bin/tunneld is not built (make build)");
+        }
+
+        var pod = Pod("real", """["--version"]""", extra: ""","restartPolicy":"Never" """);
+        pod["spec"]!["containers"]![0]!["command"] = new JsonArray("/usr/local/bin/built-tunneld");
+        Assert.Equal(201, (await harness.Api.PostAsync(Pods, pod)).Code);
+        var done = await harness.WaitAsync($"{Pods}/real", p => (string?)p?["status"]?["phase"] is "Succeeded" or "Failed", "the program ended");
+        Assert.Equal("Succeeded", (string?)done!["status"]!["phase"]);
+        Assert.Matches(@"^\d+\.\d+", await harness.Plane.Api.GetTextAsync($"{Pods}/real/log"));
     }
 
     [Fact]

@@ -32,7 +32,8 @@ public sealed class WorkloadHarness : IAsyncLifetime
                 PodCidr = $"127.244.{Subnet}.0/24",
                 NodeAddress = NodeAddress,
                 LoadBalancerAddress = LoadBalancerAddress,
-                Programs = new Dictionary<string, string> { ["tunneld"] = ProgramPath, ["tunnelctl"] = ProgramPath },
+                // "built-tunneld" is the real program, resolved the default way (from the repository root).
+                Programs = new Dictionary<string, string> { ["tunneld"] = ProgramPath, ["tunnelctl"] = ProgramPath, ["built-tunneld"] = "bin/tunneld" },
                 BackoffInitial = TimeSpan.FromMilliseconds(300),
                 BackoffMax = TimeSpan.FromMilliseconds(1200),
                 ShutdownGracePeriod = TimeSpan.FromSeconds(3),
