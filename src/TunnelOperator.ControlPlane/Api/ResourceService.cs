@@ -97,7 +97,7 @@ internal sealed partial class ResourceService
         {
             errors.AddRange(def.Resource == "namespaces" ? ObjectNames.ValidateLabel("metadata.name", name)
                 : def.Resource == "services" ? ObjectNames.ValidateLabel1035("metadata.name", name)
-                : ObjectNames.ValidateSubdomain("metadata.name", name));
+                : def.Strategy.ValidateName(name));
         }
 
         errors.AddRange(LabelSelector.ValidateLabels(obj["metadata"]?["labels"], "metadata.labels"));

@@ -36,6 +36,12 @@ internal class ResourceStrategy
     {
     }
 
+    /// <summary>
+    /// The rule for <c>metadata.name</c> on create (ValidateObjectMeta's name function): a DNS subdomain unless the
+    /// kind says otherwise (RBAC kinds take any path segment).
+    /// </summary>
+    public virtual IReadOnlyList<FieldError> ValidateName(string name) => ObjectNames.ValidateSubdomain("metadata.name", name);
+
     /// <summary>Validation of the object; <paramref name="old"/> is set for updates.</summary>
     public virtual IReadOnlyList<FieldError> Validate(JsonObject obj, JsonObject? old, ResourceDefinition def) => [];
 

@@ -22,6 +22,10 @@ internal static class BuiltinResources
             Core("services", "service", "Service", namespaced: true, ["svc"]) with { HasStatus = true, Categories = ["all"], Strategy = new ServiceStrategy(store, serviceCidr), Verbs = noCollectionDelete },
             Apps("deployments", "deployment", "Deployment", ["deploy"]) with { Verbs = workloadVerbs, Strategy = new WorkloadStrategy(deployment: true) },
             Apps("replicasets", "replicaset", "ReplicaSet", ["rs"]) with { Verbs = workloadVerbs, Strategy = new WorkloadStrategy(deployment: false) },
+            Rbac("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", namespaced: false, new RoleBindingStrategy()),
+            Rbac("clusterroles", "clusterrole", "ClusterRole", namespaced: false, new RoleStrategy()),
+            Rbac("rolebindings", "rolebinding", "RoleBinding", namespaced: true, new RoleBindingStrategy()),
+            Rbac("roles", "role", "Role", namespaced: true, new RoleStrategy()),
             new ResourceDefinition
             {
                 Group = "coordination.k8s.io", Version = "v1", Resource = "leases", Singular = "lease", Kind = "Lease", Namespaced = true,
@@ -38,6 +42,12 @@ internal static class BuiltinResources
     private static ResourceDefinition Core(string resource, string singular, string kind, bool namespaced, IReadOnlyList<string> shortNames) => new()
     {
         Group = "", Version = "v1", Resource = resource, Singular = singular, Kind = kind, Namespaced = namespaced, ShortNames = shortNames,
+    };
+
+    // Stored and served, never enforced: every authenticated user may do anything (IAuthorizer is the seam).
+    private static ResourceDefinition Rbac(string resource, string singular, string kind, bool namespaced, ResourceStrategy strategy) => new()
+    {
+        Group = RoleBindingStrategy.Group, Version = "v1", Resource = resource, Singular = singular, Kind = kind, Namespaced = namespaced, Strategy = strategy,
     };
 
     private static ResourceDefinition Apps(string resource, string singular, string kind, IReadOnlyList<string> shortNames) => new()

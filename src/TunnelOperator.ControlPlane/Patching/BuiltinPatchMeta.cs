@@ -3,7 +3,7 @@ namespace TunnelOperator.ControlPlane.Patching;
 /// <summary>
 /// Patch metadata of the built-in kinds the local control plane serves, transcribed from the Go struct tags
 /// (patchStrategy, patchMergeKey) and markers (+listType, +listMapKey, +mapType, +structType) of
-/// k8s.io/api core/v1, apps/v1, coordination/v1, events/v1, k8s.io/apimachinery meta/v1 and
+/// k8s.io/api core/v1, apps/v1, coordination/v1, events/v1, rbac/v1, k8s.io/apimachinery meta/v1 and
 /// k8s.io/apiextensions-apiserver apiextensions/v1. Only fields with a tag are listed; every other field merges
 /// maps and replaces lists, which is what an untagged field does. Unknown kinds get ObjectMeta only.
 /// </summary>
@@ -21,6 +21,8 @@ public static class BuiltinPatchMeta
         ("v1", "ConfigMap" or "Secret") => DataObject,
         ("v1", "Event") or ("events.k8s.io/v1", "Event") => Object(),
         ("coordination.k8s.io/v1", "Lease") => Object(),
+        ("rbac.authorization.k8s.io/v1", "Role" or "ClusterRole") => RbacRole,
+        ("rbac.authorization.k8s.io/v1", "RoleBinding" or "ClusterRoleBinding") => RbacBinding,
         ("apiextensions.k8s.io/v1", "CustomResourceDefinition") => CustomResourceDefinition,
         _ => Object(),
     };
@@ -120,6 +122,15 @@ public static class BuiltinPatchMeta
             ("conditions", Conditions),
             ("storedVersions", Atomic()),
             ("acceptedNames", Struct(Meta(("shortNames", Atomic()), ("categories", Atomic()))))))));
+
+    // rbac/v1: rules, subjects and selectors are +listType=atomic; RoleRef and Subject are +structType=atomic.
+    private static readonly PatchMeta RbacRole = Object(
+        ("rules", Atomic()),
+        ("aggregationRule", Struct(Meta(("clusterRoleSelectors", Atomic())))));
+
+    private static readonly PatchMeta RbacBinding = Object(
+        ("subjects", Atomic()),
+        ("roleRef", new PatchFieldMeta(MapType: "atomic")));
 
     private static PatchMeta Object(params (string Name, PatchFieldMeta Field)[] fields) =>
         Meta([("metadata", Struct(ObjectMeta)), .. fields]);

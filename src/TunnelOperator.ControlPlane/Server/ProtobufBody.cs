@@ -6,7 +6,7 @@ namespace TunnelOperator.ControlPlane.Server;
 
 /// <summary>
 /// Decodes the Kubernetes protobuf envelope (<c>application/vnd.kubernetes.protobuf</c>) for the kinds
-/// kubectl creates through its typed clients (<c>kubectl create namespace|configmap|secret|deployment|service</c>),
+/// kubectl creates through its typed clients (<c>kubectl create namespace|configmap|secret|deployment|service|role|clusterrole|rolebinding|clusterrolebinding</c>),
 /// which send protobuf whatever the server prefers. The envelope is the magic <c>k8s\0</c> followed by a
 /// runtime.Unknown {typeMeta=1 {apiVersion=1, kind=2}, raw=2}; raw is the object in the field numbering of
 /// k8s.io/api's generated.proto (the tables in the other parts of this class).
@@ -65,6 +65,9 @@ internal static partial class ProtobufBody
         ("v1", "Service") => Service,
         ("v1", "Pod") => Pod,
         ("apps/v1", "Deployment") => Deployment,
+        ("rbac.authorization.k8s.io/v1", "Role") => Role,
+        ("rbac.authorization.k8s.io/v1", "ClusterRole") => ClusterRole,
+        ("rbac.authorization.k8s.io/v1", "RoleBinding" or "ClusterRoleBinding") => RoleBinding,
         _ => null,
     };
 

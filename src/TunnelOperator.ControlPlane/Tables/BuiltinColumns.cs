@@ -24,6 +24,9 @@ public static partial class BuiltinColumns
         ("apps/v1", "Deployment") => Deployments,
         ("v1", "Event") => Events,
         ("coordination.k8s.io/v1", "Lease") => Leases,
+        ("rbac.authorization.k8s.io/v1", "RoleBinding") => RoleBindings,
+        ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding") => ClusterRoleBindings,
+        ("rbac.authorization.k8s.io/v1", "Role" or "ClusterRole") => Default,
         ("apiextensions.k8s.io/v1", "CustomResourceDefinition") => Default,
         _ => null,
     };

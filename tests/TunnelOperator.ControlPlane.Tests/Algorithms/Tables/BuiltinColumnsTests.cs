@@ -102,6 +102,26 @@ public sealed class BuiltinColumnsTests
         Json.Equal("['x','op-1','60m']", cells);
     }
 
+    [Theory]
+    [InlineData("RoleBinding")]
+    [InlineData("ClusterRoleBinding")]
+    public void Bindings_ShowTheRoleAndWideSubjectsByKind(string kind)
+    {
+        var (names, priorities, cells) = Table("rbac.authorization.k8s.io/v1", kind, "{'metadata':{" + Meta + "},'roleRef':{'kind':'ClusterRole','name':'view'},'subjects':[{'kind':'User','name':'a'},{'kind':'ServiceAccount','name':'sa','namespace':'ns'},{'kind':'User','name':'b'},{'kind':'Group','name':'g'}]}");
+
+        Assert.Equal(["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"], names);
+        Assert.Equal([0, 0, 0, 1, 1, 1], priorities);
+        Json.Equal("['x','ClusterRole/view','60m','a, b','g','ns/sa']", cells);
+    }
+
+    [Theory]
+    [InlineData("Role")]
+    [InlineData("ClusterRole")]
+    public void Roles_ShowNameAndCreatedAt(string kind)
+    {
+        Assert.Same(BuiltinColumns.Default, BuiltinColumns.For("rbac.authorization.k8s.io/v1", kind));
+    }
+
     [Fact]
     public void Crds_ShowNameAndCreatedAt()
     {
