@@ -33,10 +33,11 @@ run: deps-run build
 test: deps build
 	@scripts/test.sh $(CONFIGURATION)
 
-## bench: throughput and latency side by side: direct, nginx, tunnel
+## bench: throughput and latency side by side: direct, nginx/haproxy, tunnel (HTTP, then TCP/UDP ports)
 bench: build
 	@scripts/install-deps.sh bench
 	@bench/run.sh
+	@bench/l4.sh
 
 ## manifests: regenerate the CRDs (config/crd/bases and the Helm chart's crds/) from the types in src/TunnelOperator.Crds; tests check both for drift
 manifests: build
