@@ -3,10 +3,15 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using TunnelOperator.Protocol;
+using TunnelOperator.Protocol.Networking;
 
 namespace TunnelOperator.Agent.Connection;
 
-/// <summary>Opens the TLS 1.3 connection to an edge, negotiating the agent protocol by ALPN.</summary>
+/// <summary>
+/// Opens the TLS 1.3 connection to an edge, negotiating the agent protocol by ALPN. The host is
+/// resolved through <see cref="HostsOverride"/>, so cluster Service names work under the local
+/// control plane too.
+/// </summary>
 public static class EdgeDialer
 {
     public static async Task<SslStream> ConnectAsync(Uri endpoint, string? caCertificatePath, TimeSpan timeout, CancellationToken cancellationToken)
@@ -21,7 +26,7 @@ public static class EdgeDialer
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(endpoint.IdnHost, endpoint.Port, connectTimeout.Token).ConfigureAwait(false);
+            await HostsOverride.Shared.ConnectAsync(socket, endpoint.IdnHost, endpoint.Port, connectTimeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

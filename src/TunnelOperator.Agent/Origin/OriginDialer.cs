@@ -1,9 +1,13 @@
 using System.Net.Security;
 using System.Net.Sockets;
+using TunnelOperator.Protocol.Networking;
 
 namespace TunnelOperator.Agent.Origin;
 
-/// <summary>Connects to the local service a tunnel forwards to (plain TCP, or TLS for https://).</summary>
+/// <summary>
+/// Connects to the service a tunnel forwards to (plain TCP, or TLS for https://), resolving its host
+/// through <see cref="HostsOverride"/> (cluster Service names under the local control plane).
+/// </summary>
 public sealed class OriginDialer(Uri target)
 {
     public Uri Target { get; } = target;
@@ -13,7 +17,7 @@ public sealed class OriginDialer(Uri target)
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(Target.IdnHost, Target.Port, cancellationToken).ConfigureAwait(false);
+            await HostsOverride.Shared.ConnectAsync(socket, Target.IdnHost, Target.Port, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
