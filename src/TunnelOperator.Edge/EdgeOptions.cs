@@ -20,6 +20,20 @@ public sealed record EdgeOptions
     public string? TlsCertificatePath { get; init; }
     public string? TlsKeyPath { get; init; }
 
+    /// <summary>
+    /// A PEM CA (certificate and key) to issue certificates from instead of generating one into the
+    /// data directory, so that every replica and every agent share one root (the operator keeps it in
+    /// a Secret).
+    /// </summary>
+    public string? TlsCaCertificatePath { get; init; }
+    public string? TlsCaKeyPath { get; init; }
+
+    /// <summary>
+    /// Names besides the base host's that the CA issues certificates for, e.g. the in-cluster DNS
+    /// names of the edge's Service that agents dial. Nothing else is ever issued for an arbitrary SNI.
+    /// </summary>
+    public IReadOnlyList<string> TlsNames { get; init; } = [];
+
     /// <summary>In-flight public requests allowed per tunnel before answering 503.</summary>
     public int MaxConcurrentRequestsPerTunnel { get; init; } = 256;
 

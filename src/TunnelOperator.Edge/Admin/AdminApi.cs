@@ -9,7 +9,7 @@ using TunnelOperator.Telemetry;
 
 namespace TunnelOperator.Edge.Admin;
 
-/// <summary>One row of <c>GET /admin/tunnels</c>.</summary>
+/// <summary>One row of <c>GET /admin/tunnels</c>; <c>token_id</c> says which API token the agent holding it authenticated with.</summary>
 public sealed record AdminTunnelView(
     string Subdomain,
     string PublicUrl,
@@ -21,7 +21,8 @@ public sealed record AdminTunnelView(
     DateTimeOffset ConnectedAt,
     long AgeSeconds,
     int InFlight,
-    string Target);
+    string Target,
+    Guid? TokenId);
 
 public sealed record CreateUserRequest(string Email);
 
@@ -95,7 +96,8 @@ public static class AdminApi
                 .OrderBy(t => t.Subdomain, StringComparer.Ordinal)
                 .Select(t => new AdminTunnelView(
                     t.Subdomain, t.PublicUrl, t.Name, t.Session.User.Email, t.Session.ClientVersion, t.Session.PeerAddress,
-                    t.Session.Id, t.ConnectedAt, (long)(now - t.ConnectedAt).TotalSeconds, t.InFlight, t.Target))
+                    t.Session.Id, t.ConnectedAt, (long)(now - t.ConnectedAt).TotalSeconds, t.InFlight, t.Target,
+                    t.Session.TokenId == Guid.Empty ? null : t.Session.TokenId))
                 .ToArray();
             return Results.Json(rows, AdminJsonContext.Default.AdminTunnelViewArray);
         });

@@ -12,6 +12,9 @@ public interface ITunnelSession
     string ClientVersion { get; }
     string PeerAddress { get; }
 
+    /// <summary>The API token the session authenticated with (<see cref="Guid.Empty"/> when there is none to name).</summary>
+    Guid TokenId => Guid.Empty;
+
     /// <summary>Opens a data stream to the agent for one public connection.</summary>
     ValueTask<Stream> OpenDataStreamAsync(ActiveTunnel tunnel, string clientAddress, CancellationToken cancellationToken);
 

@@ -20,6 +20,9 @@ internal static class ServeCommand
         var adminAddr = EnvOption.String("--admin-addr", "TUNNELD_ADMIN_ADDR", "Admin API, metrics and health (keep it on loopback)", "127.0.0.1:9090");
         var tlsCert = EnvOption.String("--tls-cert", "TUNNELD_TLS_CERT", "PEM certificate to serve (otherwise a generated CA signs one)");
         var tlsKey = EnvOption.String("--tls-key", "TUNNELD_TLS_KEY", "PEM private key of --tls-cert");
+        var tlsCaCert = EnvOption.String("--tls-ca-cert", "TUNNELD_TLS_CA_CERT", "Issue certificates from this PEM CA (shared by replicas, trusted by agents) instead of generating one");
+        var tlsCaKey = EnvOption.String("--tls-ca-key", "TUNNELD_TLS_CA_KEY", "PEM private key of --tls-ca-cert");
+        var tlsNames = EnvOption.String("--tls-names", "TUNNELD_TLS_NAMES", "Comma-separated extra names the CA issues for, e.g. the edge's in-cluster Service names");
         var maxConcurrent = EnvOption.Create("--max-concurrent", "TUNNELD_MAX_CONCURRENT", "In-flight requests per tunnel before 503", int.Parse, 256);
         var maxBody = EnvOption.Create("--max-request-body-bytes", "TUNNELD_MAX_REQUEST_BODY_BYTES", "Largest request body forwarded (0 = unlimited)", long.Parse, 100L * 1024 * 1024);
         var adminToken = EnvOption.String("--admin-token", "TUNNELD_ADMIN_TOKEN", "Bearer token for /admin/* (default: generated into <data-dir>/admin.token)");
@@ -30,7 +33,7 @@ internal static class ServeCommand
         var l4 = new L4Flags();
 
         var command = new Command("serve", "Run the edge: public HTTP(S), agent control plane, admin API");
-        foreach (var option in new Option[] { baseHost, httpAddr, httpsAddr, controlAddr, adminAddr, tlsCert, tlsKey, maxConcurrent, maxBody, adminToken, publicPort, otlp, recheck, shutdown })
+        foreach (var option in new Option[] { baseHost, httpAddr, httpsAddr, controlAddr, adminAddr, tlsCert, tlsKey, tlsCaCert, tlsCaKey, tlsNames, maxConcurrent, maxBody, adminToken, publicPort, otlp, recheck, shutdown })
         {
             command.Options.Add(option);
         }
@@ -55,6 +58,9 @@ internal static class ServeCommand
                     DatabaseUrl = storeOptions.DatabaseUrl,
                     TlsCertificatePath = result.GetValue(tlsCert),
                     TlsKeyPath = result.GetValue(tlsKey),
+                    TlsCaCertificatePath = result.GetValue(tlsCaCert),
+                    TlsCaKeyPath = result.GetValue(tlsCaKey),
+                    TlsNames = (result.GetValue(tlsNames) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     MaxConcurrentRequestsPerTunnel = Positive(result.GetValue(maxConcurrent), "--max-concurrent"),
                     MaxRequestBodyBytes = body <= 0 ? null : body,
                     AdminToken = result.GetValue(adminToken),
