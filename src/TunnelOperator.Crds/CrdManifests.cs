@@ -27,6 +27,10 @@ public static class CrdManifests
             .OrderBy(f => f.FileName, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The same manifests as JSON objects, ready to create or apply through the API (<c>tunneld local</c> installs these).</summary>
+    public static IReadOnlyList<JsonObject> GenerateObjects() =>
+        Definitions().OrderBy(d => d.Resource.Plural, StringComparer.Ordinal).Select(d => d.Crd).ToList();
+
     /// <summary>Writes every manifest into <paramref name="directory"/>, creating it if needed.</summary>
     public static async Task WriteAllAsync(string directory, CancellationToken ct)
     {
