@@ -54,11 +54,4 @@ public sealed class ServiceRoute
     internal void Add(IServiceSession session) => ImmutableInterlocked.Update(ref _sessions, s => s.Contains(session) ? s : s.Add(session));
 
     internal void Remove(IServiceSession session) => ImmutableInterlocked.Update(ref _sessions, s => s.Remove(session));
-
-    public string PublicAddress(int httpsPort) => Protocol switch
-    {
-        ServiceProtocol.Tls => httpsPort == 443 ? $"https://{Hostname}" : $"https://{Hostname}:{httpsPort}",
-        ServiceProtocol.Tcp => $"tcp://:{Port}",
-        _ => $"udp://:{Port}",
-    };
 }

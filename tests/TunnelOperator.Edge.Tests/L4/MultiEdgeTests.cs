@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
 using TunnelOperator.Agent.Services;
 using TunnelOperator.Edge.Tenants;
 using TunnelOperator.Protocol.Tenants;
 using TunnelOperator.Protocol.V1;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace TunnelOperator.Edge.Tests.L4;
 
