@@ -3,7 +3,8 @@
 #   run   - nothing beyond the .NET SDK (curl for the printed examples)
 #   test  - the real peers the tests drive: PostgreSQL, curl, nginx, haproxy, and Go with
 #           hashicorp/yamux (a yamux peer nobody here wrote, for the multiplexer's interop tests),
-#           openssl (s_server as a TLS origin behind SNI passthrough)
+#           openssl (s_server as a TLS origin behind SNI passthrough), sprig and yaml.v2 for the
+#           packaging tests' stand-in for `helm template` (helm itself is not packaged)
 #   bench - load generators and reference proxies: wrk, h2load, iperf3, nginx (+ stream module
 #           for UDP), haproxy, python3 (connection set-up timing)
 set -euo pipefail
@@ -20,6 +21,8 @@ declare -A binary_of=(
   [golang-go]=/usr/bin/go
   [golang-github-hashicorp-yamux-dev]=/usr/share/gocode/src/github.com/hashicorp/yamux/session.go
   [openssl]=/usr/bin/openssl
+  [golang-github-masterminds-sprig-dev]=/usr/share/gocode/src/github.com/Masterminds/sprig/functions.go
+  [golang-gopkg-yaml.v2-dev]=/usr/share/gocode/src/gopkg.in/yaml.v2/yaml.go
   [iperf3]=/usr/bin/iperf3
   [libnginx-mod-stream]=/usr/lib/nginx/modules/ngx_stream_module.so
   [python3]=/usr/bin/python3
@@ -27,7 +30,7 @@ declare -A binary_of=(
 
 case "$purpose" in
   run) wanted=(curl) ;;
-  test) wanted=(curl postgresql nginx-light haproxy procps golang-go golang-github-hashicorp-yamux-dev openssl) ;;
+  test) wanted=(curl postgresql nginx-light haproxy procps golang-go golang-github-hashicorp-yamux-dev openssl golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev) ;;
   bench) wanted=(curl nginx-light haproxy wrk nghttp2-client procps iperf3 libnginx-mod-stream python3) ;;
   *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
