@@ -8,4 +8,6 @@ root.Subcommands.Add(InviteCommands.Create());
 root.Subcommands.Add(TenantCommands.Create());
 root.Subcommands.Add(EchoCommand.Create());
 root.Subcommands.Add(CrdsCommand.Create());
+root.Subcommands.Add(OperatorCommand.Create());
+root.Subcommands.Add(LocalCommand.Create());
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
