@@ -176,7 +176,9 @@ func helmFuncs() template.FuncMap {
 		}
 		return a
 	}
-	f["lookup"] = func(string, string, string, string) (map[string]interface{}, error) { return map[string]interface{}{}, nil }
+	f["lookup"] = func(string, string, string, string) (map[string]interface{}, error) {
+		return map[string]interface{}{}, nil
+	}
 	f["fail"] = func(msg string) (string, error) { return "", errors.New(warnWrap(msg)) }
 	f["required"] = func(warn string, v interface{}) (interface{}, error) {
 		if s, ok := v.(string); v == nil || ok && s == "" {

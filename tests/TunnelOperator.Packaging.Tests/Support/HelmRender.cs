@@ -23,7 +23,10 @@ internal static class HelmRender
     private static readonly Lazy<Task<string?>> Binary = new(BuildAsync);
 
     /// <summary>Renders charts/tunnel-operator with the given flags (<c>--set a=b</c>, <c>--include-crds</c>, ...).</summary>
-    public static async Task<HelmOutput> RenderAsync(params string[] flags)
+    public static Task<HelmOutput> RenderAsync(params string[] flags) => RenderChartAsync(Repository.Chart, flags);
+
+    /// <summary>Renders the chart in <paramref name="chart"/> with the given flags.</summary>
+    public static async Task<HelmOutput> RenderChartAsync(string chart, params string[] flags)
     {
         var binary = await Binary.Value;
         if (binary is null)
@@ -32,7 +35,7 @@ internal static class HelmRender
         }
 
         var start = new ProcessStartInfo(binary!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var flag in flags.Append(Repository.Chart))
+        foreach (var flag in flags.Append(chart))
         {
             start.ArgumentList.Add(flag);
         }
