@@ -88,7 +88,8 @@ internal static class HelmRender
 
         build.Environment["GO111MODULE"] = "off";
         build.Environment["GOPATH"] = GoPath;
-        build.Environment["GOCACHE"] = Path.Combine(work.FullName, "cache");
+        // Go's build cache is safe to share between runs: sprig and its dependencies compile once per machine.
+        build.Environment["GOCACHE"] = Path.Combine(Path.GetTempPath(), "tunneloperator-helm-render-gocache");
         build.Environment["GOFLAGS"] = string.Empty;
         build.Environment["GOPROXY"] = "off";
         build.Environment["HOME"] = work.FullName;
