@@ -39,7 +39,9 @@ public sealed class KubectlKustomizeTests
         var samples = Path.Combine(RepoPaths.Root, "config", "samples");
         var printed = await Kubectl.RunAsync(kubectl, ["kustomize", samples], TestContext.Current.CancellationToken);
 
-        var read = YamlJson.ParseAll(printed).Cast<JsonObject>().ToDictionary(d => d["kind"]!.GetValue<string>());
+        var read = YamlJson.ParseAll(printed).Cast<JsonObject>()
+            .Where(d => d["apiVersion"]!.GetValue<string>().StartsWith("tunneloperator.io/", StringComparison.Ordinal)) // not the sample origin's Deployment and Service
+            .ToDictionary(d => d["kind"]!.GetValue<string>());
         Assert.Equal(Manifests.Kinds, read.Keys.Order(StringComparer.Ordinal));
         foreach (var (kind, sample) in read)
         {

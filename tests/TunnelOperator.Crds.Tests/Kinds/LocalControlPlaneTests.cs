@@ -27,7 +27,8 @@ public sealed class LocalControlPlaneTests(ControlPlaneFixture controlPlane) : I
 
         var edge = JsonNode.Parse(await RunAsync("get", "edge", "edge", "-n", "default", "-o", "json"))!;
         Assert.Equal(7777, edge["spec"]!["ports"]!["control"]!.GetValue<int>());
-        Assert.Equal("https://acme-staging-v02.api.letsencrypt.org/directory", edge["spec"]!["tls"]!["acme"]!["server"]!.GetValue<string>());
+        Assert.Equal("selfSigned", edge["spec"]!["tls"]!["mode"]!.GetValue<string>());
+        Assert.Equal("LoadBalancer", edge["spec"]!["service"]!["type"]!.GetValue<string>());
         Assert.Equal(256, edge["spec"]!["maxConcurrentRequests"]!.GetValue<int>());
     }
 
