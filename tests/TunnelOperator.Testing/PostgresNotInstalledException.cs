@@ -2,7 +2,7 @@ namespace TunnelOperator.Testing;
 
 /// <summary>
 /// The PostgreSQL server binaries are not on this machine. Test fixtures may turn this into a
-/// skip on developer machines; CI must fail instead.
+/// fail with the package to install (make test installs it).
 /// </summary>
 public sealed class PostgresNotInstalledException : Exception
 {

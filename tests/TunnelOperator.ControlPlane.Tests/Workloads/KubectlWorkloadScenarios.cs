@@ -24,12 +24,8 @@ public abstract class KubectlWorkloadScenarios
         _kubectl = new KubectlRunner(binary, harness.Plane.Plane.KubeconfigPath);
         if (KubectlRunner.Unavailable(binary) is { } missing)
         {
-            if (Environment.GetEnvironmentVariable("CI") == "true")
-            {
-                Assert.Fail(missing);
-            }
-
-            Assert.Skip(missing);
+            // make test installs every peer; a missing one fails the run, never skips it.
+            Assert.Fail(missing);
         }
     }
 

@@ -243,7 +243,7 @@ public sealed class PodRunnerTests(WorkloadHarness harness) : IClassFixture<Work
     {
         if (new ProgramResolver(new Dictionary<string, string> { ["tunneld"] = "bin/tunneld" }).Resolve("tunneld") is null)
         {
-            Assert.Skip("bin/tunneld is not built (make build)");
+            Assert.Fail("bin/tunneld is not built: run make build (make test does it) first");
         }
 
         var pod = Pod("real", """["--version"]""", extra: ""","restartPolicy":"Never" """);

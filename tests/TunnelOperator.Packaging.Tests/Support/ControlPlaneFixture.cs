@@ -24,7 +24,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         }, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>kubectl 1.33 against this plane (a missing kubectl fails under CI, skips elsewhere).</summary>
+    /// <summary>kubectl 1.33 against this plane (a missing kubectl fails the test).</summary>
     internal Kubectl Kubectl() => new(new KubectlRunner(RequiredTool.Kubectl(RequiredTool.Kubectls[0]), Kubeconfig));
 
     public async ValueTask DisposeAsync()

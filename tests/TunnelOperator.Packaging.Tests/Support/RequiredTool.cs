@@ -1,13 +1,11 @@
 namespace TunnelOperator.Packaging.Tests.Support;
 
 /// <summary>
-/// A tool a test needs (kubectl, Go and its Debian packages). Missing, it fails the test under CI=true, so a
-/// missing install step never passes silently, and skips it on a developer's machine with what to install.
+/// A tool a test needs (kubectl, Go and its Debian packages). Missing, it fails the test with what to
+/// install (make test installs all of them), so a missing install step never passes silently.
 /// </summary>
 internal static class RequiredTool
 {
-    public static bool InCi => Environment.GetEnvironmentVariable("CI") == "true";
-
     /// <summary>kubectl 1.33 (the version the control plane reports) and the machine's default.</summary>
     public static IReadOnlyList<string> Kubectls { get; } = TunnelOperator.Testing.KubectlRunner.KnownBinaries;
 
@@ -21,13 +19,5 @@ internal static class RequiredTool
         return binary;
     }
 
-    public static void Missing(string message)
-    {
-        if (InCi)
-        {
-            Assert.Fail(message);
-        }
-
-        Assert.Skip(message);
-    }
+    public static void Missing(string message) => Assert.Fail(message);
 }
