@@ -13,6 +13,9 @@ public sealed class EdgeMetrics : IDisposable
 {
     public static readonly ActivitySource ActivitySource = new(TunnelTelemetry.EdgeActivitySourceName);
 
+    // The code tag of every response, formatted once rather than per response.
+    private static readonly string[] StatusCodes = [.. Enumerable.Range(100, 500).Select(code => code.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
     private readonly Meter _meter;
     private readonly Counter<long> _tunnelsConnected;
     private readonly Counter<long> _requests;
@@ -44,7 +47,7 @@ public sealed class EdgeMetrics : IDisposable
 
     public void ResponseSent(int statusCode, TimeSpan duration)
     {
-        _responses.Add(1, new KeyValuePair<string, object?>("code", statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        _responses.Add(1, new KeyValuePair<string, object?>("code", CodeTag(statusCode)));
         _requestDuration.Record(duration.TotalSeconds);
     }
 
@@ -55,4 +58,8 @@ public sealed class EdgeMetrics : IDisposable
     public void AgentAuthFailed() => _agentAuthFailures.Add(1);
 
     public void Dispose() => _meter.Dispose();
+
+    private static string CodeTag(int statusCode) => statusCode is >= 100 and < 600
+        ? StatusCodes[statusCode - 100]
+        : statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

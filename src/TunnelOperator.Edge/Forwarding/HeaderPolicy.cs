@@ -28,18 +28,23 @@ public static class HeaderPolicy
 
     public static void CopyRequestHeaders(HttpRequest source, HttpRequestMessage target, bool upgrade)
     {
-        var connectionListed = ListedInConnection(source.Headers.Connection);
+        var connection = source.Headers.Connection;
         foreach (var (name, values) in source.Headers)
         {
-            if (HopByHop.Contains(name) || connectionListed.Contains(name))
+            if (HopByHop.Contains(name) || ListedIn(connection, name))
             {
                 continue;
             }
 
-            string[] array = values!;
-            if (!target.Headers.TryAddWithoutValidation(name, array) && target.Content is not null)
+            // One value is the common case; it is added as the string it already is.
+            var added = values.Count == 1
+                ? target.Headers.TryAddWithoutValidation(name, values.ToString())
+                : target.Headers.TryAddWithoutValidation(name, values.ToArray()!);
+            if (!added && target.Content is not null)
             {
-                target.Content.Headers.TryAddWithoutValidation(name, array);
+                _ = values.Count == 1
+                    ? target.Content.Headers.TryAddWithoutValidation(name, values.ToString())
+                    : target.Content.Headers.TryAddWithoutValidation(name, values.ToArray()!);
             }
         }
 
@@ -52,7 +57,7 @@ public static class HeaderPolicy
 
     public static void CopyResponseHeaders(HttpResponseMessage source, HttpResponse target, bool upgrade)
     {
-        var connectionListed = ListedInConnection(source.Headers.TryGetValues("Connection", out var c) ? new StringValues([.. c]) : StringValues.Empty);
+        var hasConnection = source.Headers.NonValidated.TryGetValues("Connection", out var connection);
         // A response that can have no body (RFC 9110 §15.3.5, §15.4.5) must not be given a
         // Content-Length by us; HttpClient reports "0" for an empty content, and Kestrel
         // refuses the header outright on a 204.
@@ -73,38 +78,68 @@ public static class HeaderPolicy
         {
             foreach (var (name, values) in headers.NonValidated)
             {
-                if (ResponseHopByHop.Contains(name) || connectionListed.Contains(name)
+                if (ResponseHopByHop.Contains(name) || (hasConnection && ListedIn(connection, name))
                     || (bodiless && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
                 {
                     continue;
                 }
 
-                var list = new string[values.Count];
-                var i = 0;
-                foreach (var value in values)
-                {
-                    list[i++] = value;
-                }
-
-                target.Headers[name] = list;
+                // Values stay apart (Set-Cookie must never be joined); one value needs no array.
+                target.Headers[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues([.. values]);
             }
         }
     }
 
-    private static HashSet<string> ListedInConnection(StringValues connection)
+    /// <summary>
+    /// True when <paramref name="name"/> is one of the comma-separated tokens of the Connection
+    /// header (RFC 9110 §7.6.1). "upgrade" is left to the callers, which handle upgrades.
+    /// </summary>
+    private static bool ListedIn(StringValues connection, string name)
     {
-        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var value in connection)
         {
-            foreach (var token in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            if (HasToken(value, name))
             {
-                if (!token.Equals("upgrade", StringComparison.OrdinalIgnoreCase))
-                {
-                    set.Add(token);
-                }
+                return true;
             }
         }
 
-        return set;
+        return false;
+    }
+
+    private static bool ListedIn(HeaderStringValues connection, string name)
+    {
+        foreach (var value in connection)
+        {
+            if (HasToken(value, name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasToken(string? list, string name)
+    {
+        if (name.Equals("upgrade", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var rest = list.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var comma = rest.IndexOf(',');
+            var token = comma < 0 ? rest : rest[..comma];
+            if (token.Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            rest = comma < 0 ? default : rest[(comma + 1)..];
+        }
+
+        return false;
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class HttpForwarder(EdgeServices edge, CancellationToken s
     {
         var started = Stopwatch.GetTimestamp();
         edge.Metrics.RequestReceived();
-        using var activity = EdgeMetrics.ActivitySource.StartActivity("edge.forward", ActivityKind.Server);
+        using var activity = StartActivity(context.Request);
         try
         {
             await ForwardAsync(context).ConfigureAwait(false);
@@ -117,7 +117,8 @@ public sealed partial class HttpForwarder(EdgeServices edge, CancellationToken s
         var isUpgrade = upgradeFeature is { IsUpgradableRequest: true }
             && request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
 
-        using var upstreamRequest = new HttpRequestMessage(new HttpMethod(request.Method), BuildUri(context, tunnel))
+        var connection = context.Connection;
+        using var upstreamRequest = new ForwardedRequest(UpstreamMethod(request.Method), BuildUri(context, tunnel), connection.RemoteIpAddress, connection.RemotePort)
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -132,11 +133,9 @@ public sealed partial class HttpForwarder(EdgeServices edge, CancellationToken s
 
         HeaderPolicy.CopyRequestHeaders(request, upstreamRequest, isUpgrade);
         upstreamRequest.Headers.Host = request.Host.Value;
-        var clientIp = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        upstreamRequest.Headers.TryAddWithoutValidation("X-Forwarded-For", clientIp);
+        upstreamRequest.Headers.TryAddWithoutValidation("X-Forwarded-For", connection.RemoteIpAddress?.ToString() ?? "unknown");
         upstreamRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
         upstreamRequest.Headers.TryAddWithoutValidation("X-Forwarded-Host", request.Host.Value);
-        upstreamRequest.Options.Set(HttpForwardingKeys.ClientAddress, $"{clientIp}:{context.Connection.RemotePort}");
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, tunnel.Closed, shutdown);
         HttpResponseMessage response;
@@ -209,7 +208,8 @@ public sealed partial class HttpForwarder(EdgeServices edge, CancellationToken s
                 await output.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
             }
 
-            if (response.TrailingHeaders.Any() && context.Response.SupportsTrailers())
+            // Asked in this order: reading TrailingHeaders creates them, and HTTP/1.1 clients get none.
+            if (context.Response.SupportsTrailers() && response.TrailingHeaders.NonValidated.Count > 0)
             {
                 foreach (var (name, values) in response.TrailingHeaders)
                 {
@@ -229,6 +229,41 @@ public sealed partial class HttpForwarder(EdgeServices edge, CancellationToken s
         var client = await upgrade.UpgradeAsync().ConfigureAwait(false);
         await StreamSplice.RunAsync(client, upstream, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The span of one forwarded request, when anyone listens to the edge's activity source.
+    /// Kestrel's own per-request activity is off (<see cref="Hosting.RequestQuietLoggerFactory"/>),
+    /// so the span continues the client's W3C trace context (traceparent) itself.
+    /// </summary>
+    private static Activity? StartActivity(HttpRequest request)
+    {
+        if (!EdgeMetrics.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
+        DistributedContextPropagator.Current.ExtractTraceIdAndState(request.Headers, static (object? carrier, string name, out string? value, out IEnumerable<string>? values) =>
+        {
+            values = null;
+            var found = ((IHeaderDictionary)carrier!)[name];
+            value = found.Count == 0 ? null : found.ToString();
+        }, out var traceParent, out var traceState);
+        ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent);
+        return EdgeMetrics.ActivitySource.StartActivity("edge.forward", ActivityKind.Server, parent);
+    }
+
+    /// <summary>Kestrel hands out the common methods as constants; they map to HttpClient's cached ones (case-sensitively, as methods are).</summary>
+    private static HttpMethod UpstreamMethod(string method) => method switch
+    {
+        "GET" => HttpMethod.Get,
+        "HEAD" => HttpMethod.Head,
+        "POST" => HttpMethod.Post,
+        "PUT" => HttpMethod.Put,
+        "DELETE" => HttpMethod.Delete,
+        "PATCH" => HttpMethod.Patch,
+        "OPTIONS" => HttpMethod.Options,
+        _ => new HttpMethod(method),
+    };
 
     private static Uri BuildUri(HttpContext context, ActiveTunnel tunnel)
     {

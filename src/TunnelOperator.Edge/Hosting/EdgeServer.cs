@@ -210,7 +210,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
     private static void ConfigureCommon(WebApplicationBuilder builder, ILoggerFactory loggerFactory)
     {
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<ILoggerFactory>(new RequestQuietLoggerFactory(loggerFactory));
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
     }
 

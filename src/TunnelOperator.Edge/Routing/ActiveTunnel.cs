@@ -1,4 +1,5 @@
 using System.Net;
+using TunnelOperator.Edge.Forwarding;
 using TunnelOperator.Edge.Sessions;
 
 namespace TunnelOperator.Edge.Routing;
@@ -52,7 +53,7 @@ public sealed class ActiveTunnel : IAsyncDisposable
     public void ExitRequest() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>The forwarding client: every new pooled connection is a new mux stream to the agent.</summary>
-    public HttpMessageInvoker Invoker => LazyInitializer.EnsureInitialized(ref _invoker, CreateInvoker);
+    public HttpMessageInvoker Invoker => Volatile.Read(ref _invoker) ?? LazyInitializer.EnsureInitialized(ref _invoker, CreateInvoker);
 
     private HttpMessageInvoker CreateInvoker()
     {
@@ -72,9 +73,7 @@ public sealed class ActiveTunnel : IAsyncDisposable
             MaxResponseHeadersLength = 64,
             ConnectCallback = async (context, cancellationToken) =>
             {
-                var client = context.InitialRequestMessage.Options.TryGetValue(HttpForwardingKeys.ClientAddress, out var address)
-                    ? address
-                    : string.Empty;
+                var client = context.InitialRequestMessage is ForwardedRequest forwarded ? forwarded.ClientAddress : string.Empty;
                 return await Session.OpenDataStreamAsync(this, client, cancellationToken).ConfigureAwait(false);
             },
         };
@@ -91,10 +90,4 @@ public sealed class ActiveTunnel : IAsyncDisposable
         await _closed.CancelAsync().ConfigureAwait(false);
         _invoker?.Dispose();
     }
-}
-
-/// <summary>Per-request values handed from the forwarder to the connection callback.</summary>
-public static class HttpForwardingKeys
-{
-    public static readonly HttpRequestOptionsKey<string> ClientAddress = new("tunnelop.client-address");
 }

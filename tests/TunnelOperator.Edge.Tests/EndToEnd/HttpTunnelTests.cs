@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using TunnelOperator.Agent.Connection;
@@ -205,6 +206,44 @@ public sealed class HttpTunnelTests : IAsyncLifetime
         Assert.False(headers.TryGetProperty("x-secret-hop", out _));
         Assert.False(headers.TryGetProperty("proxy-authorization", out _));
         Assert.Equal("yes", headers.GetProperty("x-kept").GetString());
+    }
+
+    [Fact]
+    public async Task ClientTraceContext_IsContinuedByTheEdgeSpan_AndPassedOnToTheOrigin()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var clientSpan = ActivitySpanId.CreateRandom();
+        var stopped = new TaskCompletionSource<Activity>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == TunnelOperator.Telemetry.TunnelTelemetry.EdgeActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == traceId && activity.OperationName == "edge.forward")
+                {
+                    stopped.TrySetResult(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var (token, _, _) = await _edge.CreateUserAsync("trace@example.com");
+        await using var agent = _edge.StartAgent(token, _origin.Url);
+        var opened = await agent.NextOpenedAsync();
+        using var client = _edge.PublicClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(opened.PublicUrl), "/echo"));
+        request.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-{clientSpan}-01");
+        var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var headers = OriginServer.ParseJson(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).GetProperty("headers");
+
+        // The edge's span is the direct child of the client's span: no hidden hosting span in between.
+        var span = await stopped.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(clientSpan, span.ParentSpanId);
+        // The origin sees one traceparent in the same trace.
+        var forwarded = headers.GetProperty("traceparent").GetString()!;
+        Assert.StartsWith($"00-{traceId}-", forwarded, StringComparison.Ordinal);
+        Assert.DoesNotContain(',', forwarded);
     }
 
     [Fact]
