@@ -6,7 +6,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all deps deps-run restore build run test test-unit bench clean format manifests
+.PHONY: all deps deps-run restore build run run-edge test bench clean format manifests
 
 all: build
 
@@ -25,9 +25,13 @@ build: restore
 	$(DOTNET) build TunnelOperator.sln -c $(CONFIGURATION) --no-restore -nologo -clp:ErrorsOnly
 	@scripts/publish.sh $(CONFIGURATION)
 
-## run: start an edge on embedded defaults (SQLite, generated CA, *.localhost) and print next steps
+## run: the whole suite locally (tunneld local: a Kubernetes API, its workload runner, the operator) and the quick start
 run: deps-run build
 	@scripts/run-local.sh
+
+## run-edge: a lone edge on embedded defaults (SQLite, generated CA, *.localhost), no Kubernetes, and next steps
+run-edge: deps-run build
+	@scripts/run-edge.sh
 
 ## test: install what the tests need, build, and run every test project
 test: deps build

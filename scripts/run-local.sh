@@ -1,37 +1,15 @@
 #!/usr/bin/env bash
-# `make run`: an edge on embedded defaults, on loopback ports, with its state in .local/edge.
+# `make run`: the whole suite on this machine, no cluster needed. `tunneld local` starts a local
+# Kubernetes API (state in .local/control-plane, kubeconfig at .local/kubeconfig), its workload
+# runner (Deployments of the suite's image run as local processes on loopback addresses,
+# LoadBalancer Services on 127.0.0.1) and the operator, then prints the quick start:
+#   kubectl --kubeconfig .local/kubeconfig apply -f config/samples/
+#   kubectl --kubeconfig .local/kubeconfig get tunnels
+#   curl --cacert .local/edge-ca.crt <URL>
+# Ctrl-C stops everything; the state stays for the next `make run`.
+# `make run-edge` runs a lone edge on embedded defaults instead (scripts/run-edge.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-data=.local/edge
-mkdir -p "$data"
-HTTP=${TUNNELD_HTTP_ADDR:-127.0.0.1:8080}
-HTTPS=${TUNNELD_HTTPS_ADDR:-127.0.0.1:8443}
-CONTROL=${TUNNELD_CONTROL_ADDR:-127.0.0.1:7777}
-ADMIN=${TUNNELD_ADMIN_ADDR:-127.0.0.1:9090}
-https_port=${HTTPS##*:}
-
-cat <<TEXT
-Starting tunneld: base host localhost (so *.localhost is loopback), SQLite and a generated CA in $data.
-
-In another terminal:
-  # 1. a user and a token (the token is the last line)
-  bin/tunneld admin create-user --email you@example.com --data-dir $data
-  bin/tunneld admin issue-token --email you@example.com --name laptop --data-dir $data
-
-  # 2. log in once, trusting the generated CA
-  bin/tunnelctl login --token <TOKEN> --endpoint https://localhost:$https_port --ca-cert $data/ca.crt
-
-  # 3. something to expose, and a tunnel to it
-  python3 -m http.server 3000 --bind 127.0.0.1 &
-  bin/tunnelctl tunnel --url http://127.0.0.1:3000 --name demo
-
-  # 4. the printed public URL works from here
-  curl --cacert $data/ca.crt https://demo-<your-slug>.localhost:$https_port/
-
-Admin API: curl -H "Authorization: Bearer \$(cat $data/admin.token)" http://$ADMIN/admin/tunnels
-Metrics:   curl http://$ADMIN/metrics
-Ctrl-C stops the edge.
-TEXT
-exec bin/tunneld serve --base-host localhost --data-dir "$data" \
-  --http-addr "$HTTP" --https-addr "$HTTPS" --control-addr "$CONTROL" --admin-addr "$ADMIN"
+mkdir -p .local
+exec bin/tunneld local --data-dir .local/control-plane --kubeconfig .local/kubeconfig "$@"

@@ -1,1 +1,2 @@
 global using TunnelOperator.Edge.Tests.Support;
+global using TunnelOperator.Testing;

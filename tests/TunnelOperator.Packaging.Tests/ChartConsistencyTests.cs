@@ -104,5 +104,9 @@ public sealed class ChartConsistencyTests
         Assert.EndsWith(":" + appVersion, configImage, StringComparison.Ordinal);
         Assert.Contains("--image=" + configImage, PolicyRules.Strings(configContainer["args"]));
         Assert.Contains("--image=" + chartImage, PolicyRules.Strings(chartContainer["args"]));
+
+        // The programs carry the same version: it is their hello and the operator's default image tag.
+        var version = System.Xml.Linq.XDocument.Parse(Repository.Read("Directory.Build.props")).Descendants("Version").Single().Value;
+        Assert.Equal(appVersion, version);
     }
 }

@@ -6,7 +6,7 @@ namespace TunnelOperator.Packaging.Tests;
 public sealed class SamplesTests(ControlPlaneFixture plane) : IClassFixture<ControlPlaneFixture>
 {
     [Fact]
-    public async Task ApplyK_Samples_CreatesEveryObjectAfterTheCrds()
+    public async Task ApplyK_Samples_CreatesEveryObjectAfterTheCrds_AndApplyF_SeesTheSameObjects()
     {
         var kubectl = plane.Kubectl();
         await kubectl.RunAsync("apply", "-k", Repository.Config("crd"));
@@ -24,6 +24,12 @@ public sealed class SamplesTests(ControlPlaneFixture plane) : IClassFixture<Cont
         }
 
         Assert.Contains(samples, s => s["kind"]!.GetValue<string>() == "Tunnel");
+
+        // The README's `apply -f config/samples/` takes the same objects and nothing else (the
+        // Kustomization file has no .yaml extension, so -f passes it by): all unchanged now.
+        var again = await kubectl.RunAsync("apply", "-f", Repository.Config("samples") + "/");
+        Assert.Equal(samples.Count, again.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.All(again.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.EndsWith(" unchanged", line, StringComparison.Ordinal));
         await kubectl.RunAsync("delete", "-k", Repository.Config("samples"), "--timeout=60s");
     }
 }

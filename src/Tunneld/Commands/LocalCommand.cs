@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using TunnelOperator.ControlPlane;
+using TunnelOperator.ControlPlane.Workloads;
 using TunnelOperator.Controllers.Manager;
 using TunnelOperator.Kubernetes.Client;
 using TunnelOperator.Kubernetes.Config;
@@ -22,16 +23,22 @@ internal static class LocalCommand
     /// <summary>Service clusterIPs the loopback kube-proxy can listen on.</summary>
     public const string ServiceCidr = "127.96.0.0/16";
 
+    /// <summary>Pod IPs: each Pod's processes bind their own loopback address.</summary>
+    public const string PodCidr = "127.244.0.0/16";
+
     public static Command Create()
     {
         var dataDir = EnvOption.String("--data-dir", "TUNNELD_LOCAL_DATA_DIR", "Control plane state: SQLite store, CA, pods' directories", ".local/control-plane");
         var addr = EnvOption.String("--addr", "TUNNELD_LOCAL_ADDR", "Kubernetes API listener", "127.0.0.1:6443");
         var kubeconfig = EnvOption.String("--kubeconfig", "TUNNELD_LOCAL_KUBECONFIG", "Where to write the admin kubeconfig", ".local/kubeconfig");
+        var serviceCidr = EnvOption.String("--service-cidr", "TUNNELD_LOCAL_SERVICE_CIDR", "Loopback range for Service clusterIPs", ServiceCidr);
+        var podCidr = EnvOption.String("--pod-cidr", "TUNNELD_LOCAL_POD_CIDR", "Loopback range for Pod IPs", PodCidr);
+        var loadBalancer = EnvOption.String("--load-balancer-address", "TUNNELD_LOCAL_LOAD_BALANCER_ADDRESS", "Loopback address LoadBalancer Services listen on", "127.0.0.1");
         var noWorkloads = new Option<bool>("--no-workloads") { Description = "Do not run Deployments as local processes (the API only)" };
         var noOperator = new Option<bool>("--no-operator") { Description = "Do not run the operator in-process (run 'tunneld operator --kubeconfig ...' yourself)" };
         var flags = new OperatorFlags("127.0.0.1:8080", "127.0.0.1:8081");
         var command = new Command("local", "Run a local Kubernetes-API control plane, its workload runner and the operator: the suite with no cluster");
-        foreach (var option in new Option[] { dataDir, addr, kubeconfig, noWorkloads, noOperator })
+        foreach (var option in new Option[] { dataDir, addr, kubeconfig, serviceCidr, podCidr, loadBalancer, noWorkloads, noOperator })
         {
             command.Options.Add(option);
         }
@@ -50,8 +57,13 @@ internal static class LocalCommand
                     DataDirectory = Path.GetFullPath(result.GetValue(dataDir)!),
                     EndPoint = endPoint,
                     KubeconfigPath = Path.GetFullPath(result.GetValue(kubeconfig)!),
-                    ServiceCidr = ServiceCidr,
+                    ServiceCidr = LoopbackCidr(result.GetValue(serviceCidr)!, "--service-cidr"),
                     RunWorkloads = !result.GetValue(noWorkloads),
+                    Workloads = new WorkloadRunnerOptions
+                    {
+                        PodCidr = LoopbackCidr(result.GetValue(podCidr)!, "--pod-cidr"),
+                        LoadBalancerAddress = LoopbackAddress(result.GetValue(loadBalancer)!, "--load-balancer-address"),
+                    },
                 };
                 manager = new ControllerManagerOptions { MetricsEndPoint = metrics, HealthProbeEndPoint = health };
             }
@@ -101,7 +113,7 @@ internal static class LocalCommand
                     await host.StartAsync(stop.Token);
                 }
 
-                PrintNextSteps(plane, kubeconfigShown, planeOptions.RunWorkloads, host is not null);
+                PrintNextSteps(plane, planeOptions, kubeconfigShown, host is not null);
                 await Task.Delay(Timeout.Infinite, stop.Token);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -121,18 +133,45 @@ internal static class LocalCommand
         return 0;
     }
 
-    private static void PrintNextSteps(LocalControlPlane plane, string kubeconfig, bool workloads, bool operatorRuns)
+    private static string LoopbackCidr(string value, string flag)
+    {
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0 || !int.TryParse(value.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bits) || bits is < 8 or > 30)
+        {
+            throw new ArgumentException($"{flag} '{value}' is not a CIDR range with a /8 to /30 prefix, such as 127.96.0.0/16");
+        }
+
+        LoopbackAddress(value[..slash], flag);
+        return value;
+    }
+
+    private static string LoopbackAddress(string value, string flag)
+    {
+        if (!System.Net.IPAddress.TryParse(value, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || !System.Net.IPAddress.IsLoopback(address))
+        {
+            throw new ArgumentException($"{flag} '{value}' must be an IPv4 loopback address (127.0.0.0/8): tunneld local serves everything on this machine only");
+        }
+
+        return value;
+    }
+
+    private static void PrintNextSteps(LocalControlPlane plane, LocalControlPlaneOptions options, string kubeconfig, bool operatorRuns)
     {
         var k = $"kubectl --kubeconfig {kubeconfig}";
+        var workloads = options.RunWorkloads
+            ? $"Deployments of the suite image run as local processes (Pods on {options.Workloads.PodCidr}), Services on {options.ServiceCidr}, LoadBalancers on {options.Workloads.LoadBalancerAddress}"
+            : "off (--no-workloads)";
         var lines = new List<string>
         {
             $"tunneld local ready: Kubernetes API on {plane.Url} (kubeconfig {kubeconfig})",
-            $"  operator: {(operatorRuns ? "running in this process" : "not running (--no-operator)")}; workloads: {(workloads ? $"Deployments of the suite image run as local processes, Services on {ServiceCidr}, LoadBalancers on 127.0.0.1" : "off (--no-workloads)")}",
+            $"  operator: {(operatorRuns ? "running in this process" : "not running (--no-operator)")}; workloads: {workloads}",
             "",
-            "next:",
-            $"  {k} apply -k config/samples/",
-            $"  {k} get tunnels -w                      # wait for READY True and a URL",
-            $"  curl --cacert <({k} get secret edge-ca -o jsonpath='{{.data.ca\\.crt}}' | base64 -d) <URL>",
+            "next, in another terminal:",
+            $"  {k} apply -f config/samples/",
+            $"  {k} wait --for=condition=Ready tunnel/web --timeout=120s",
+            $"  {k} get tunnels                         # NAME, URL, READY, REASON, AGE",
+            $"  {k} get secret edge-ca -o jsonpath='{{.data.ca\\.crt}}' | base64 -d > .local/edge-ca.crt",
+            $"  curl --cacert .local/edge-ca.crt \"$({k} get tunnel web -o jsonpath='{{.status.publicURL}}')\"",
             "",
             "Ctrl-C stops everything; state stays in the data directory for the next start.",
         };

@@ -1,6 +1,5 @@
 using System.Net;
 using TunnelOperator.Protocol.V1;
-using TunnelOperator.Testing;
 
 namespace TunnelOperator.Edge.Tests.EndToEnd;
 

@@ -2,19 +2,23 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace TunnelOperator.Edge.Tests.Support;
+namespace TunnelOperator.Testing;
 
 /// <summary>
 /// A real program under test: output is collected line by line so tests can wait for a
-/// line to appear (a signal) instead of sleeping. Killed on dispose.
+/// line to appear (a signal) instead of sleeping. Killed (with its children) on dispose.
+/// Programs start in the repository root unless told otherwise, so relative paths such as
+/// <c>bin/tunneld</c> and <c>config/samples</c> mean what they mean in the README.
 /// </summary>
-internal sealed partial class ProgramProcess : IAsyncDisposable
+public sealed partial class ProgramProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Lock _gate = new();
     private readonly List<string> _lines = [];
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Signal)> _waiters = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static readonly Lazy<string> RepositoryRoot = new(FindRepositoryRoot);
 
     private ProgramProcess(Process process) => _process = process;
 
@@ -30,7 +34,7 @@ internal sealed partial class ProgramProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
+            WorkingDirectory = workingDirectory ?? RepositoryRoot.Value,
         };
         foreach (var argument in arguments)
         {
@@ -206,6 +210,19 @@ internal sealed partial class ProgramProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "TunnelOperator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("cannot find the repository root (TunnelOperator.sln) above " + AppContext.BaseDirectory);
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
