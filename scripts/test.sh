@@ -6,7 +6,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 results=$(mktemp -d)
 status=0
-dotnet test TunnelOperator.sln -c "$configuration" --no-build --nologo \
+# One test project at a time (-m:1): the end-to-end suites start real programs and peers, and on
+# a 2-core machine several of them at once starve each other. Tests within a project still run
+# in parallel.
+dotnet test TunnelOperator.sln -c "$configuration" --no-build --nologo -m:1 \
   --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000 || status=$?
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do

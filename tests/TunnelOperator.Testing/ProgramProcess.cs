@@ -114,7 +114,19 @@ public sealed partial class ProgramProcess : IAsyncDisposable
             _waiters.Add((line => match(line) && count++ >= remaining, signal));
         }
 
-        var finished = await Task.WhenAny(signal.Task, _exited.Task.ContinueWith(_ => "", TaskScheduler.Default)).WaitAsync(timeout ?? TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        // A bound, not a sleep: the line usually comes in well under a second. It is generous
+        // because a 2-core CI machine running several test projects at once can be very slow.
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        Task finished;
+        try
+        {
+            finished = await Task.WhenAny(signal.Task, _exited.Task.ContinueWith(_ => "", TaskScheduler.Default)).WaitAsync(limit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"no line containing '{description}' within {limit.TotalSeconds:0} s. Output so far:\n{Output}");
+        }
+
         if (finished == signal.Task)
         {
             return await signal.Task;

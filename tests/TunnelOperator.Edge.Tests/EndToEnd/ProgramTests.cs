@@ -127,7 +127,7 @@ public sealed class ProgramTests : IAsyncLifetime
         await tunnel.WaitForLineAsync("retrying in");
 
         await _edge.StartAsync();
-        var second = await tunnel.WaitForLineAsync("public URL: ", TimeSpan.FromSeconds(30), skip: 1);
+        var second = await tunnel.WaitForLineAsync("public URL: ", TimeSpan.FromSeconds(90), skip: 1);
         Assert.Equal(first, second);
         var (curlCode, body) = await ProgramProcess.RunAsync("curl", ["-sS", "--fail", "--cacert", _edge.CaPath, first["public URL: ".Length..] + "echo"]);
         Assert.True(curlCode == 0, body);

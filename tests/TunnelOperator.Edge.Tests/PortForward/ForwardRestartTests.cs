@@ -70,11 +70,11 @@ public sealed class ForwardRestartTests : IAsyncLifetime
             await client.WaitForLineAsync("retrying in");
 
             await edge.StartAsync();
-            await server.WaitForLineAsync($"forward server ID: {id}", TimeSpan.FromSeconds(30), skip: 1);
+            await server.WaitForLineAsync($"forward server ID: {id}", TimeSpan.FromSeconds(90), skip: 1);
             // The client may attach before the server registers again (it is then told the ID
             // is unknown to the restarted edge) or after; either way it is connected again.
             await client.WaitForLineAsync(l => l.Contains("tunnelctl port-forward ready", StringComparison.Ordinal) || l.StartsWith("warning: ", StringComparison.Ordinal),
-                "reconnected", TimeSpan.FromSeconds(30), skip: 1);
+                "reconnected", TimeSpan.FromSeconds(90), skip: 1);
             await EchoAsync(port, "after");
         }
         finally
