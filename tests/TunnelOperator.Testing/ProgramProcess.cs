@@ -18,8 +18,6 @@ public sealed partial class ProgramProcess : IAsyncDisposable
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Signal)> _waiters = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static readonly Lazy<string> RepositoryRoot = new(FindRepositoryRoot);
-
     private ProgramProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
@@ -34,7 +32,7 @@ public sealed partial class ProgramProcess : IAsyncDisposable
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? RepositoryRoot.Value,
+            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
         };
         foreach (var argument in arguments)
         {
@@ -222,19 +220,6 @@ public sealed partial class ProgramProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TunnelOperator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("cannot find the repository root (TunnelOperator.sln) above " + AppContext.BaseDirectory);
     }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]

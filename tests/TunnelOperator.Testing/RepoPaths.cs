@@ -1,7 +1,7 @@
-namespace TunnelOperator.Operator.Tests.Support;
+namespace TunnelOperator.Testing;
 
-/// <summary>Finds the repository and the built programs (bin/) the end-to-end tests run as pods.</summary>
-internal static class RepoPaths
+/// <summary>Finds the repository and the built programs the end-to-end tests run.</summary>
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
