@@ -42,6 +42,7 @@ bench: build
 	@scripts/install-deps.sh bench
 	@bench/run.sh
 	@bench/l4.sh
+	@bench/operator.sh
 
 ## manifests: regenerate the CRDs (config/crd/bases and the Helm chart's crds/) from the types in src/TunnelOperator.Crds; tests check both for drift
 manifests: build
