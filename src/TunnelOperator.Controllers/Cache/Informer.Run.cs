@@ -111,7 +111,7 @@ public sealed partial class Informer<T>
 
                 // The first page's version: on a real API server every page is read from that snapshot.
                 resourceVersion ??= page.Metadata.ResourceVersion;
-                items.AddRange(page.Items);
+                items.AddRange(_options.Transform is null ? page.Items : page.Items.Select(Transformed));
                 continueToken = page.Metadata.Continue;
             }
             while (!string.IsNullOrEmpty(continueToken));
@@ -143,7 +143,7 @@ public sealed partial class Informer<T>
         {
             if (e.Type != WatchEventType.Bookmark && e.Object is { } value)
             {
-                Apply(e.Type, value);
+                Apply(e.Type, Transformed(value));
             }
 
             resourceVersion = e.ResourceVersion ?? e.Object?.Metadata.ResourceVersion ?? resourceVersion;
@@ -153,6 +153,8 @@ public sealed partial class Informer<T>
 
         return (resourceVersion, count);
     }
+
+    private T Transformed(T value) => _options.Transform is { } transform ? (T)transform(value) : value;
 
     private void Apply(WatchEventType type, T value)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TunnelOperator.Kubernetes.Models;
 
 namespace TunnelOperator.Controllers.Cache;
 
@@ -34,6 +35,13 @@ public sealed record InformerOptions
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Applied to every listed or watched object before it is cached and handed to handlers (controller-runtime's
+    /// <c>DefaultTransform</c>), e.g. <see cref="InformerTransforms.TrimManagedFields"/> to keep the cache small.
+    /// Must return an object of the same kind, namespace and name; must not throw.
+    /// </summary>
+    public Func<KubernetesObject, KubernetesObject>? Transform { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

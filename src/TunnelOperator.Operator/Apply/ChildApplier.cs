@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -19,6 +20,10 @@ namespace TunnelOperator.Operator.Apply;
 /// </summary>
 internal sealed class ChildApplier(IKubernetesClient client, Func<KubernetesObject, CancellationToken, Task>? afterWrite = null)
 {
+    // Cached objects (immutable; a change replaces the instance) already found to match the plan of a given hash:
+    // a Tunnel that is looked at again every few seconds does not serialise and compare its children each time.
+    private readonly ConditionalWeakTable<KubernetesObject, string> _upToDate = [];
+
     /// <summary>Applies <paramref name="desired"/> unless <paramref name="live"/> (the cached object, if any) already matches it.</summary>
     /// <exception cref="ChildConflictException">The live object is controlled by another owner.</exception>
     public async Task<T> ApplyAsync<T>(T desired, T? live, CancellationToken cancellationToken)
@@ -29,8 +34,15 @@ internal sealed class ChildApplier(IKubernetesClient client, Func<KubernetesObje
         if (live is not null)
         {
             CheckOwner(desired, live);
+            var hash = stamped.Metadata.Annotations![WellKnown.AppliedHashAnnotation];
+            if (_upToDate.TryGetValue(live, out var known) && known == hash)
+            {
+                return live;
+            }
+
             if (UpToDate(stamped, live))
             {
+                _upToDate.AddOrUpdate(live, hash);
                 return live;
             }
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TunnelOperator.Controllers;
+using TunnelOperator.Controllers.Cache;
 using TunnelOperator.Controllers.Controllers;
 using TunnelOperator.Controllers.Manager;
 using TunnelOperator.Controllers.Queue;
@@ -48,7 +49,13 @@ public sealed class OperatorHost : IAsyncDisposable
         managerOptions ??= new ControllerManagerOptions();
         managerOptions = managerOptions with
         {
-            Cache = managerOptions.Cache with { Namespace = options.Namespace ?? managerOptions.Cache.Namespace },
+            // Children are applied with server-side apply, never read field by field: the cache keeps who manages
+            // an object but not the field sets, a third of the operator's live heap with 1,000 Tunnels.
+            Cache = managerOptions.Cache with
+            {
+                Namespace = options.Namespace ?? managerOptions.Cache.Namespace,
+                Transform = managerOptions.Cache.Transform ?? InformerTransforms.TrimManagedFields,
+            },
             TimeProvider = options.TimeProvider,
             LoggerFactory = managerOptions.LoggerFactory ?? options.LoggerFactory,
         };

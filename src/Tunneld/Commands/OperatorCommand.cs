@@ -24,9 +24,12 @@ internal static class OperatorCommand
         var leaseNamespace = EnvOption.String("--leader-election-namespace", "TUNNELD_LEADER_ELECTION_NAMESPACE", "Namespace of the leader election Lease (default: $POD_NAMESPACE, else tunneloperator-system)",
             OperatorFlags.FirstSet("POD_NAMESPACE") ?? "tunneloperator-system");
         var leaseName = EnvOption.String("--leader-election-id", "TUNNELD_LEADER_ELECTION_ID", "Name of the leader election Lease", "tunneloperator-leader");
+        var gen0Budget = EnvOption.Create("--gen0-budget-mib", "TUNNELD_GEN0_BUDGET_MIB",
+            "Collect gen0 after this many MiB of allocation, so the working set follows the live heap rather than the CPU cache size the runtime sizes gen0 by (0: the runtime's own budget)",
+            text => Gen0Budget.Parse(text) >> 20, Gen0Budget.DefaultBytes >> 20);
         var flags = new OperatorFlags(":8080", ":8081");
         var command = new Command("operator", "Run the Kubernetes operator: EdgeNode and Tunnel controllers");
-        foreach (var option in new Option[] { kubeconfig, leaderElect, leaseNamespace, leaseName })
+        foreach (var option in new Option[] { kubeconfig, leaderElect, leaseNamespace, leaseName, gen0Budget })
         {
             command.Options.Add(option);
         }
@@ -36,8 +39,10 @@ internal static class OperatorCommand
         {
             KubernetesClientConfiguration configuration;
             ControllerManagerOptions manager;
+            long budgetBytes;
             try
             {
+                budgetBytes = result.GetValue(gen0Budget) << 20;
                 configuration = KubernetesClientConfiguration.Load(result.GetValue(kubeconfig));
                 var (metrics, health) = flags.EndPoints(result);
                 manager = new ControllerManagerOptions
@@ -56,6 +61,7 @@ internal static class OperatorCommand
             }
 
             var options = new OperatorOptions { Image = result.GetValue(flags.Image)!, Namespace = result.GetValue(flags.Namespace) };
+            using var budget = Gen0Budget.Start(budgetBytes);
             return await RunAsync(configuration, options, manager, ct);
         });
         return command;
