@@ -135,7 +135,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
                     lo.Use(frontDoor.BeforeTls);
                     lo.UseHttps(TlsOptions(certificates, [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11, WireProtocol.Alpn], SslProtocols.Tls12 | SslProtocols.Tls13, frontDoor.AlpnFor));
                     lo.Use(next => connection => IsAgent(connection)
-                        ? handler.HandleAsync(connection.Transport, connection.RemoteEndPoint, stopping.Token)
+                        ? handler.HandleAsync(connection, stopping.Token)
                         : next(connection));
                     lo.Use(frontDoor.AfterTls);
                 });
@@ -152,7 +152,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
                     {
                         if (IsAgent(connection))
                         {
-                            return handler.HandleAsync(connection.Transport, connection.RemoteEndPoint, stopping.Token);
+                            return handler.HandleAsync(connection, stopping.Token);
                         }
 
                         connection.Features.Set(HubConnectionFeature.Instance);

@@ -1,5 +1,8 @@
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using TunnelOperator.Mux;
 using TunnelOperator.Protocol;
@@ -23,11 +26,31 @@ public sealed partial class AgentConnectionHandler(EdgeServices edge)
 {
     private readonly ILogger _logger = edge.LoggerFactory.CreateLogger<AgentConnectionHandler>();
 
-    public async Task HandleAsync(IDuplexPipe transport, EndPoint? remote, CancellationToken stopping)
+    /// <summary>
+    /// Serves an agent connection that Kestrel has taken through TLS. The session reads and
+    /// writes the connection's <see cref="SslStream"/> itself when Kestrel exposes it: Kestrel's
+    /// own pipe over TLS hands the stream one 4 KiB pool block per write, so bulk data left as
+    /// 4 KiB TLS records (four times the records, encryptions and transport writes of 16 KiB
+    /// ones) through two extra pipes. Nothing has read the pipe yet at this point (the agent
+    /// check looks at ALPN only), so no byte is left behind in it.
+    /// </summary>
+    public Task HandleAsync(ConnectionContext connection, CancellationToken stopping)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var tls = connection.Features.Get<ISslStreamFeature>()?.SslStream;
+        return tls is null
+            ? HandleAsync(connection.Transport, connection.RemoteEndPoint, stopping)
+            : RunAsync(options => MuxSession.CreateServer(tls, options, edge.Time, edge.LoggerFactory.CreateLogger<MuxSession>()), connection.RemoteEndPoint, stopping);
+    }
+
+    public Task HandleAsync(IDuplexPipe transport, EndPoint? remote, CancellationToken stopping) =>
+        RunAsync(options => MuxSession.CreateServer(transport, options, edge.Time, edge.LoggerFactory.CreateLogger<MuxSession>()), remote, stopping);
+
+    private async Task RunAsync(Func<MuxOptions, MuxSession> start, EndPoint? remote, CancellationToken stopping)
     {
         var peer = remote?.ToString() ?? "unknown";
         var muxOptions = MuxOptions.Default with { KeepAliveInterval = edge.Options.HeartbeatInterval };
-        var mux = MuxSession.CreateServer(transport, muxOptions, edge.Time, edge.LoggerFactory.CreateLogger<MuxSession>());
+        var mux = start(muxOptions);
         AgentSession? session = null;
         try
         {
