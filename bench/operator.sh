@@ -24,6 +24,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 hwm_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+pss_mb() { awk '/^Pss:/ {printf "%.1f", $2/1024}' "/proc/$1/smaps_rollup"; } # RSS with pages shared between processes (the three tunnelds' runtime files) split among them
 cpu_s() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; } # user + system CPU seconds so far
 now() { date +%s.%N; }
 k() { "$KUBECTL" --kubeconfig "$work/kubeconfig" --cache-dir "$work/kube-cache" "$@"; }
@@ -112,6 +113,7 @@ awk -v o0="${cpu_before[0]}" -v o1="${cpu_after[0]}" -v p0="${cpu_before[1]}" -v
 }'
 echo "children: $deployments agent Deployments, $secrets token Secrets, $tokens tokens on the edge"
 echo "RSS: operator $(rss_mb $OPERATOR_PID) MiB (peak $(hwm_mb $OPERATOR_PID) MiB, target < 150); control plane $(rss_mb $PLANE_PID) MiB (peak $(hwm_mb $PLANE_PID) MiB); edge $(rss_mb $EDGE_PID) MiB"
+echo "PSS: operator $(pss_mb $OPERATOR_PID) MiB; control plane $(pss_mb $PLANE_PID) MiB; edge $(pss_mb $EDGE_PID) MiB"
 if [ -n "${BENCH_HOLD:-}" ]; then # keep the processes for inspection (dotnet-counters, dotnet-gcdump) for BENCH_HOLD seconds
   echo "holding for ${BENCH_HOLD}s: operator $OPERATOR_PID, control plane $PLANE_PID, edge $EDGE_PID, metrics http://127.0.0.1:$METRICS/metrics"
   sleep "$BENCH_HOLD"

@@ -36,6 +36,26 @@ public sealed class ApplyPatchTests(WidgetHarness harness) : IClassFixture<Widge
     }
 
     [Fact]
+    public async Task Apply_WithAJsonBody_MeansWhatTheYamlBodyMeans()
+    {
+        // Controllers send apply patches as JSON (JSON is YAML); the server parses those as JSON.
+        const string json = """{"apiVersion":"example.tunneloperator.io/v1","kind":"Widget","metadata":{"name":"ssa-json"},"spec":{"port":80}}""";
+        var fromJson = await Api.PatchAsync($"{Objects.Widgets}/ssa-json?fieldManager=alice", json, Apply);
+        var fromYaml = await Api.PatchAsync($"{Objects.Widgets}/ssa-yaml?fieldManager=alice", Config("ssa-yaml", 80), Apply);
+
+        Assert.Equal(201, fromJson.Code);
+        Assert.Equal(201, fromYaml.Code);
+        Assert.Equal(80, fromJson.Object["spec"]!["port"]!.GetValue<long>());
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(fromYaml.Object["spec"], fromJson.Object["spec"]));
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(
+            fromYaml.Object["metadata"]!["managedFields"]![0]!["fieldsV1"], fromJson.Object["metadata"]!["managedFields"]![0]!["fieldsV1"]));
+
+        var again = await Api.PatchAsync($"{Objects.Widgets}/ssa-json?fieldManager=alice", json, Apply);
+        Assert.Equal(200, again.Code);
+        Assert.Equal(fromJson.Object["metadata"]!["resourceVersion"]!.GetValue<string>(), again.Object["metadata"]!["resourceVersion"]!.GetValue<string>()); // no change, no write
+    }
+
+    [Fact]
     public async Task Apply_ConflictingManager_Gets409UntilForced()
     {
         Assert.Equal(201, (await Api.PatchAsync($"{Objects.Widgets}/ssa-conflict?fieldManager=alice", Config("ssa-conflict", 80), Apply)).Code);

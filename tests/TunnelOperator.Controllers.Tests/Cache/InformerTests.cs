@@ -42,6 +42,37 @@ public sealed class InformerTests(SmallWatchCacheFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Transform_AppliesToListedAndWatchedObjects_TrimManagedFieldsKeepsTheManagers()
+    {
+        var ns = await fixture.NamespaceAsync();
+        var maps = fixture.Client.Resource<ConfigMap>(ns);
+        await maps.CreateAsync(TestObjects.ConfigMap("a"), cancellationToken: Ct);
+        Assert.NotNull((await maps.GetAsync("a", Ct)).Metadata.ManagedFields?.Single().FieldsV1); // the server records field sets
+
+        var informer = new Informer<ConfigMap>(fixture.Client, new InformerOptions { Namespace = ns, Transform = InformerTransforms.TrimManagedFields });
+        var seen = new Observations<ConfigMap>();
+        informer.AddEventHandler(new ResourceEventHandler<ConfigMap> { Added = seen.Add, Updated = (_, m) => seen.Add(m) });
+        using var stop = new CancellationTokenSource();
+        var run = informer.RunAsync(stop.Token);
+        await informer.WaitForSyncAsync(Ct);
+        await maps.CreateAsync(TestObjects.ConfigMap("b"), cancellationToken: Ct);
+        await seen.WaitAsync(m => m.Metadata.Name == "b", "the watched add of b");
+        await stop.CancelAsync();
+        await run;
+
+        foreach (var cached in informer.List())
+        {
+            var entry = Assert.Single(cached.Metadata.ManagedFields!);
+            Assert.False(string.IsNullOrEmpty(entry.Manager));
+            Assert.Equal("Update", entry.Operation);
+            Assert.Null(entry.FieldsV1);
+        }
+
+        Assert.All(seen.Items, m => Assert.Null(m.Metadata.ManagedFields!.Single().FieldsV1)); // handlers see what is cached
+        Assert.Equal(["a", "b"], informer.List().Select(m => m.Metadata.Name!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ResumingFromAnExpiredVersion_Relists_AndReportsOnlyWhatDiffers()
     {
         var ns = await fixture.NamespaceAsync();
