@@ -8,8 +8,11 @@
 # 1,000 Tunnels to a URL target are created with one `kubectl create`; a Tunnel counts as reconciled
 # when its status says AgentNotConnected (no agents run without the runner), which the operator writes
 # only after the user, the token, the token Secret and the agent Deployment exist. Reported: the time
-# from the create until all are reconciled, reconciles per second, and the RSS of the operator, the
-# control plane and the edge.
+# from the create until all are reconciled, reconciles per second and by result, the CPU seconds each
+# process spent meanwhile (steadier than wall time on a shared machine), and the RSS and PSS of the
+# operator, the control plane and the edge. OPERATOR_ENV / PLANE_ENV add environment variables to those
+# processes (e.g. runtime knobs to compare); BENCH_HOLD=SECONDS keeps everything running afterwards for
+# dotnet-counters or dotnet-gcdump.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
