@@ -11,7 +11,8 @@ namespace TunnelOperator.Operator.Hosting;
 /// (<c>DOTNET_GCgen0size</c>, <c>System.GC.Gen0MaxBudget</c>) are read once at start-up from the
 /// environment or from the runtimeconfig that <c>tunneld</c>'s commands share, so they would also change
 /// the edge; setting them later (<c>AppContext.SetData</c> + <c>GC.RefreshMemoryLimit</c>) has no effect on
-/// gen0 (measured). This loop gives the operator process alone a gen0 budget. A gen0 collection costs
+/// gen0 (measured). tunneld's runtimeconfig caps gen0 at 16 MiB for every command (edge included, where
+/// it measured as free); this loop tightens the operator process alone further. A gen0 collection costs
 /// in proportion to what survives, so collecting more often costs little CPU.
 /// </remarks>
 public sealed class Gen0Budget : IDisposable
