@@ -111,10 +111,14 @@ public sealed partial class TunnelStore : IAsyncDisposable
     /// outages into <see cref="StoreUnavailableException"/>.
     ///
     /// After a database restart or failover every idle pooled connection is dead, and each fails
-    /// on its first command although the server is back. Such a failure gets one retry on a new
+    /// on its first command although the server is back. Such a failure is retried on a new
     /// connection, but only before the commit was sent: after it the outcome is unknown, and
-    /// running the write again could apply it twice.
+    /// running the write again could apply it twice. Up to <see cref="DeadConnectionRetries"/>
+    /// times, because callers running at once while the pool is cleared can each draw another
+    /// dead connection; a server that is really down fails at opening and is not retried.
     /// </summary>
+    private const int DeadConnectionRetries = 3;
+
     private async Task<T> ExecuteAsync<T>(Func<StoreDbContext, CancellationToken, Task<T>> work, bool transaction, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -151,7 +155,7 @@ public sealed partial class TunnelStore : IAsyncDisposable
             catch (Exception e) when (!ct.IsCancellationRequested && DbFailures.IsUnavailable(e))
             {
                 _target.ClearPool();
-                if (attempt == 1 && stage == Stage.Working)
+                if (attempt <= DeadConnectionRetries && stage == Stage.Working)
                 {
                     LogRetrying(_logger, _target.Description, DbFailures.Reason(e));
                     continue;
