@@ -73,14 +73,21 @@ public sealed partial class TunnelStore
             foreach (var claim in claims)
             {
                 var (outcome, normalized) = await CheckClaimAsync(db, tenant, claim, allowPrivilegedPorts, token).ConfigureAwait(false);
-                if (outcome.Accepted && !accepted.Add((KindText(normalized.Kind), normalized.Key)))
+                if (outcome.Accepted && accepted.Contains((KindText(normalized.Kind), normalized.Key)))
                 {
                     outcome = new ClaimOutcome(claim, ClaimVerdict.Duplicate, $"{Describe(normalized)} is declared twice; each hostname or port may appear once");
                 }
 
                 if (outcome.Accepted)
                 {
-                    await UpsertEntryAsync(db, tenantId, normalized, EntrySource.Agent, now, token).ConfigureAwait(false);
+                    outcome = await UpsertEntryAsync(db, tenantId, normalized, EntrySource.Agent, now, token).ConfigureAwait(false)
+                        ? outcome
+                        : TakenMeanwhile(normalized);
+                }
+
+                if (outcome.Accepted)
+                {
+                    accepted.Add((KindText(normalized.Kind), normalized.Key));
                 }
 
                 outcomes.Add(outcome);
@@ -120,9 +127,13 @@ public sealed partial class TunnelStore
 
             var claim = new ServiceClaim(string.Empty, EntryKind.Hostname, hostname, 0);
             var (outcome, normalized) = await CheckClaimAsync(db, tenant, claim, allowPrivilegedPorts: false, token).ConfigureAwait(false);
+            if (outcome.Accepted && !await UpsertEntryAsync(db, tenantId, normalized, EntrySource.Manual, now, token).ConfigureAwait(false))
+            {
+                outcome = TakenMeanwhile(normalized);
+            }
+
             if (outcome.Accepted)
             {
-                await UpsertEntryAsync(db, tenantId, normalized, EntrySource.Manual, now, token).ConfigureAwait(false);
                 await db.SaveChangesAsync(token).ConfigureAwait(false);
             }
 
@@ -212,7 +223,12 @@ public sealed partial class TunnelStore
         return candidates.Any(name => HostnamePatterns.Covers(hostname, name));
     }
 
-    private static async Task UpsertEntryAsync(StoreDbContext db, Guid tenantId, ServiceClaim claim, EntrySource source, DateTime now, CancellationToken ct)
+    /// <summary>
+    /// Writes an accepted claim; false when another tenant's row for it turned up after the check.
+    /// Under READ COMMITTED (PostgreSQL) a tenant that committed the same port or hostname between
+    /// our check and this read is visible here; the unique index only stops two inserts.
+    /// </summary>
+    private static async Task<bool> UpsertEntryAsync(StoreDbContext db, Guid tenantId, ServiceClaim claim, EntrySource source, DateTime now, CancellationToken ct)
     {
         var kind = KindText(claim.Kind);
         var key = claim.Key;
@@ -230,7 +246,12 @@ public sealed partial class TunnelStore
                 Source = SourceText(source),
                 CreatedAt = now,
             });
-            return;
+            return true;
+        }
+
+        if (row.TenantId != tenantId)
+        {
+            return false;
         }
 
         // Held by this tenant already (CheckClaimAsync ruled out everyone else): the agent's
@@ -244,7 +265,12 @@ public sealed partial class TunnelStore
         {
             row.Source = SourceText(EntrySource.Manual);
         }
+
+        return true;
     }
+
+    private static ClaimOutcome TakenMeanwhile(ServiceClaim claim) =>
+        new(claim, ClaimVerdict.Taken, $"{Describe(claim)} is held by another tenant");
 
     internal static string KindText(EntryKind kind) => kind switch
     {
