@@ -81,7 +81,16 @@ public sealed partial class Controller<T>
                     break;
             }
 
-            ControllerLog.Failed(_logger, e, Name, key.Namespace, key.Name, reconcileId, Describe(decision));
+            if (e is TunnelOperator.Kubernetes.Errors.KubernetesApiException { IsConflict: true })
+            {
+                // A write from a stale read: expected under concurrent writers, and retried. Not an
+                // error worth a stack trace (controller-runtime users learn to ignore these).
+                ControllerLog.Conflict(_logger, Name, key.Namespace, key.Name, reconcileId, e.Message, Describe(decision));
+            }
+            else
+            {
+                ControllerLog.Failed(_logger, e, Name, key.Namespace, key.Name, reconcileId, Describe(decision));
+            }
         }
 
         var tags = _tags;

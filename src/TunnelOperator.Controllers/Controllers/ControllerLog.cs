@@ -16,6 +16,9 @@ internal static partial class ControllerLog
     [LoggerMessage(EventId = 203, Level = LogLevel.Error, Message = "Reconciler error on {Namespace}/{Name} in controller {Controller} (reconcileID {ReconcileID}); {Decision}")]
     public static partial void Failed(ILogger logger, Exception error, string controller, string? @namespace, string name, string reconcileID, string decision);
 
+    [LoggerMessage(EventId = 207, Level = LogLevel.Information, Message = "Conflict on {Namespace}/{Name} in controller {Controller} (reconcileID {ReconcileID}): the object changed since it was read ({Reason}); {Decision}")]
+    public static partial void Conflict(ILogger logger, string controller, string? @namespace, string name, string reconcileID, string reason, string decision);
+
     [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "{Namespace}/{Name} is not in the cache of controller {Controller}: deleted, nothing to reconcile")]
     public static partial void Gone(ILogger logger, string controller, string? @namespace, string name);
 

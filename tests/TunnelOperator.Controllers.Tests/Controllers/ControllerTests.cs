@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text.Json.Nodes;
 using TunnelOperator.Controllers.Cache;
 using TunnelOperator.Controllers.Controllers;
@@ -85,7 +86,9 @@ public sealed class ControllerTests(TunnelAndEdgeFixture fixture) : IClassFixtur
     {
         var ns = await fixture.NamespaceAsync();
         var policy = new RecordingErrorPolicy();
-        await using var manager = Manager(ns);
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        await using var manager = Manager(ns, loggers);
         var passes = new Observations<Pass>();
         var meddled = 0;
         manager.NewController("tunnels-conflict").For<Tunnel>().WithErrorPolicy(policy).Complete(new DelegateReconciler<Tunnel>(async (tunnel, ct) =>
@@ -112,6 +115,11 @@ public sealed class ControllerTests(TunnelAndEdgeFixture fixture) : IClassFixtur
         Assert.Equal("was-here", current.Metadata.Annotations!["meddler"]);
         Assert.True(Conditions.IsTrue(current.Status?.Conditions, TunnelConditions.Ready));
         Assert.Contains("tunneloperator_reconcile_errors_total", manager.RenderMetrics(), StringComparison.Ordinal);
+        // Logged as the expected retry it is: information, no stack trace, not a reconciler error.
+        var conflict = Assert.Single(logs.Entries, e => e.EventId.Id == 207);
+        Assert.Equal((LogLevel.Information, null), (conflict.Level, conflict.Exception));
+        Assert.Contains("web", conflict.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Error);
     }
 
     [Fact]
@@ -245,9 +253,10 @@ public sealed class ControllerTests(TunnelAndEdgeFixture fixture) : IClassFixtur
         throw new TimeoutException("the watch ended first");
     }
 
-    private ControllerManager Manager(string ns) => new(fixture.NewClient(), new ControllerManagerOptions
+    private ControllerManager Manager(string ns, ILoggerFactory? loggers = null) => new(fixture.NewClient(), new ControllerManagerOptions
     {
         Cache = new InformerOptions { Namespace = ns, MinBackoff = TimeSpan.FromMilliseconds(10) },
+        LoggerFactory = loggers,
     });
 
     private static Tunnel Ready(Tunnel tunnel) => tunnel with
