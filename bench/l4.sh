@@ -14,15 +14,9 @@ DURATION=${BENCH_DURATION:-10}
 CONN_SECONDS=${BENCH_CONN_SECONDS:-5}
 CONN_WORKERS=${BENCH_CONN_WORKERS:-16}
 work=$(mktemp -d /tmp/tunnel-l4-bench.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+. "$root/bench/lib.sh"
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_tcp() { for _ in $(seq 1 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; echo "timed out waiting for port $1" >&2; tail -n 5 "$work"/*.log >&2; exit 1; }
-rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-hwm_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 
 IPERF=$(free_port); ECHO=$(free_port); HAPROXY=$(free_port); HAPROXY_ECHO=$(free_port); NGINX=$(free_port)

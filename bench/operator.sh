@@ -20,13 +20,9 @@ COUNT=${BENCH_TUNNELS:-1000}
 TIMEOUT=${BENCH_OPERATOR_TIMEOUT:-300}
 KUBECTL=${KUBECTL:-$(command -v /usr/lib/google-cloud-sdk/bin/kubectl.1.33 || command -v kubectl)}
 work=$(mktemp -d /tmp/operator-bench.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+. "$root/bench/lib.sh"
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-hwm_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
 pss_mb() { awk '/^Pss:/ {printf "%.1f", $2/1024}' "/proc/$1/smaps_rollup"; } # RSS with pages shared between processes (the three tunnelds' runtime files) split among them
 cpu_s() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/$1/stat"; } # user + system CPU seconds so far
 now() { date +%s.%N; }

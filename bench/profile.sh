@@ -25,17 +25,11 @@ OUT=${PROFILE_OUT:-/tmp/tunnel-profile}
 mkdir -p "$OUT"
 work=$(mktemp -d /tmp/tunnel-profile.XXXXXX)
 chmod 755 "$work" # nginx workers (nobody when started as root) read the body from here
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+. "$root/bench/lib.sh"
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$@" && return 0; sleep 0.05; done; echo "timed out waiting for $*" >&2; exit 1; }
-# utime + stime in clock ticks (fields 14 and 15; the command name may hold spaces, so cut after ')').
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 # Context switches of all live threads: thread hand-offs are a large part of the cost here.
 ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
-rss_mb() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 TICK=$(getconf CLK_TCK)
 
 ORIGIN=$(free_port); HTTP=$(free_port); HTTPS=$(free_port); CONTROL=$(free_port); ADMIN=$(free_port)

@@ -1,0 +1,23 @@
+# Helpers shared by the benchmark scripts (sourced, not run). A script sets `work` (its temporary
+# directory) and appends the processes it starts to `pids`; `trap cleanup EXIT` stops them all.
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+
+# A loopback TCP port that was free a moment ago.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# Until an HTTP request (curl arguments) gets any answer, for at most 10 s.
+wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$@" && return 0; sleep 0.05; done; echo "timed out waiting for $*" >&2; exit 1; }
+# Until 127.0.0.1:<port> accepts a TCP connection, for at most 30 s.
+wait_tcp() { for _ in $(seq 1 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; echo "timed out waiting for port $1" >&2; tail -n 5 "$work"/*.log >&2; exit 1; }
+
+# Memory of a process in MiB: resident now, peak resident, and proportional (pages shared with
+# other processes, such as the runtime's files, split among them).
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+hwm_mb() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
+pss_mb() { awk '/^Pss:/ {printf "%.1f", $2/1024}' "/proc/$1/smaps_rollup"; }
+
+# user + system CPU of a process in clock ticks (fields 14 and 15 of stat; the command name may
+# hold spaces, so the fields are counted after its closing parenthesis), and in seconds.
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
+cpu_s() { awk -v t="$(cpu_ticks "$1")" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}'; }
