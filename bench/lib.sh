@@ -21,3 +21,27 @@ pss_mb() { awk '/^Pss:/ {printf "%.1f", $2/1024}' "/proc/$1/smaps_rollup"; }
 # hold spaces, so the fields are counted after its closing parenthesis), and in seconds.
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 cpu_s() { awk -v t="$(cpu_ticks "$1")" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}'; }
+
+# The origin every HTTP benchmark uses: nginx on 127.0.0.1:<port> serving a 1 KiB body, started
+# and waited for. Further directives for nginx's http block (another server, an upstream) may
+# follow as the second argument.
+start_origin() {
+  chmod 755 "$work" # nginx's workers (nobody, when started as root) must reach the body
+  head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$work/body.txt"
+  cat > "$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$1; location / { root $work; try_files /body.txt =404; } }
+${2:-}
+}
+NGINX
+  nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!)
+  wait_http "http://127.0.0.1:$1/"
+  local answer
+  answer=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$1/")
+  [ "$answer" = "200 1024" ] || { echo "the origin answered '$answer', not '200 1024'" >&2; exit 1; }
+}

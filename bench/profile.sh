@@ -24,7 +24,6 @@ BIN=$(cd "${BIN:-bin}" && pwd)
 OUT=${PROFILE_OUT:-/tmp/tunnel-profile}
 mkdir -p "$OUT"
 work=$(mktemp -d /tmp/tunnel-profile.XXXXXX)
-chmod 755 "$work" # nginx workers (nobody when started as root) read the body from here
 . "$root/bench/lib.sh"
 trap cleanup EXIT
 
@@ -33,19 +32,7 @@ ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/
 TICK=$(getconf CLK_TCK)
 
 ORIGIN=$(free_port); HTTP=$(free_port); HTTPS=$(free_port); CONTROL=$(free_port); ADMIN=$(free_port)
-head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$work/body.txt"
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server { listen 127.0.0.1:$ORIGIN; location / { root $work; try_files /body.txt =404; } }
-}
-NGINX
-nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!)
-wait_http "http://127.0.0.1:$ORIGIN/"
+start_origin "$ORIGIN"
 
 # env execs the program, so $! is the program's own pid. PROFILE_ENV is a list of VAR=value words.
 # shellcheck disable=SC2086

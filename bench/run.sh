@@ -16,25 +16,12 @@ trap cleanup EXIT
 
 
 ORIGIN=$(free_port); PROXY=$(free_port); HTTP=$(free_port); HTTPS=$(free_port); CONTROL=$(free_port); ADMIN=$(free_port)
-head -c 1024 /dev/urandom | base64 -w0 | head -c 1024 > "$work/body.txt"
-
-cat > "$work/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
+start_origin "$ORIGIN" "
   upstream origin { server 127.0.0.1:$ORIGIN; keepalive 128; }
-  server { listen 127.0.0.1:$ORIGIN; location / { root $work; try_files /body.txt =404; } }
   server {
     listen 127.0.0.1:$PROXY;
-    location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-NGINX
-nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!)
-wait_http "http://127.0.0.1:$ORIGIN/"
+    location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
+  }"
 
 bin/tunneld admin create-user --email bench@example.com --data-dir "$work/edge" >/dev/null
 TOKEN=$(bin/tunneld admin issue-token --email bench@example.com --name bench --data-dir "$work/edge" | tail -n 1)
@@ -56,6 +43,7 @@ run_path() { # name url host-header
   # warm-up (JIT, connection pools), then the measured run
   wrk -t2 -c"$CONNECTIONS" -d2s -H "Host: $host" "$url" >/dev/null
   out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Host: $host" "$url")
+  if grep -q "Non-2xx" <<<"$out"; then echo "$name: not every answer was 2xx/3xx:" >&2; echo "$out" >&2; exit 1; fi
   rps[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50[$name]=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99[$name]=$(awk '$1=="99%" {print $2}' <<<"$out")
