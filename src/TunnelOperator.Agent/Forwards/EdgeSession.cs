@@ -101,6 +101,36 @@ internal sealed partial class EdgeSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// One request/answer exchange as the forward server and client make it: the answer when it is
+    /// of the <paramref name="expected"/> kind, otherwise the outcome to report (refused with the
+    /// edge's error, lost, or stopped). <paramref name="doing"/> names the step in messages
+    /// ("attaching"), <paramref name="unfinished"/> what had not happened when the edge hung up.
+    /// </summary>
+    public async Task<(ServerMessage? Answer, AgentOutcome? Failure)> ExchangeAsync(ClientMessage request, ServerMessage.KindOneofCase expected, string doing, string unfinished, CancellationToken ct)
+    {
+        ServerMessage? answer;
+        try
+        {
+            answer = await RequestAsync(request, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            return (null, ct.IsCancellationRequested
+                ? new AgentOutcome(AgentOutcomeKind.Stopped, "stopped")
+                : new AgentOutcome(AgentOutcomeKind.Lost, $"connection lost while {doing}: {e.Message}"));
+        }
+
+        if (answer?.KindCase == expected)
+        {
+            return (answer, null);
+        }
+
+        return (null, answer?.KindCase == ServerMessage.KindOneofCase.Error
+            ? new AgentOutcome(AgentOutcomeKind.Refused, answer.Error.Message, answer.Error.Code)
+            : new AgentOutcome(AgentOutcomeKind.Lost, $"the edge ended the session before {unfinished} (is the edge older than this tunnelctl?)"));
+    }
+
     /// <summary>Sends heartbeats and reads the control stream until the session ends or is cancelled.</summary>
     public async Task<AgentOutcome> RunAsync(CancellationToken cancellationToken)
     {

@@ -132,29 +132,12 @@ public sealed partial class ForwardClient : IAsyncDisposable
 
         await using (session.ConfigureAwait(false))
         {
-            ServerMessage? answer;
-            try
+            var (answer, failure) = await session.ExchangeAsync(
+                new ClientMessage { AttachForwardClient = new AttachForwardClient { RequestId = 1, ServerId = _options.ServerId } },
+                ServerMessage.KindOneofCase.ForwardClientAttached, "attaching", "the client attached", ct).ConfigureAwait(false);
+            if (failure is not null)
             {
-                answer = await session.RequestAsync(new ClientMessage
-                {
-                    AttachForwardClient = new AttachForwardClient { RequestId = 1, ServerId = _options.ServerId },
-                }, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
-            {
-                return ct.IsCancellationRequested
-                    ? new AgentOutcome(AgentOutcomeKind.Stopped, "stopped")
-                    : new AgentOutcome(AgentOutcomeKind.Lost, $"connection lost while attaching: {e.Message}");
-            }
-
-            switch (answer?.KindCase)
-            {
-                case ServerMessage.KindOneofCase.ForwardClientAttached:
-                    break;
-                case ServerMessage.KindOneofCase.Error:
-                    return new AgentOutcome(AgentOutcomeKind.Refused, answer.Error.Message, answer.Error.Code);
-                default:
-                    return new AgentOutcome(AgentOutcomeKind.Lost, "the edge ended the session before the client attached (is the edge older than this tunnelctl?)");
+                return failure;
             }
 
             using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -162,7 +145,7 @@ public sealed partial class ForwardClient : IAsyncDisposable
             Publish(session);
             try
             {
-                var attached = answer.ForwardClientAttached;
+                var attached = answer!.ForwardClientAttached;
                 var probe = await ProbeAsync(sessionEnd.Token).ConfigureAwait(false);
                 var lastSeen = attached.LastSeenUnixMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(attached.LastSeenUnixMs) : (DateTimeOffset?)null;
                 Connected?.Invoke(new ForwardClientStatus(attached.ServerState, lastSeen, probe));

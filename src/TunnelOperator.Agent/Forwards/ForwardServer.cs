@@ -55,32 +55,15 @@ public sealed partial class ForwardServer
 
         await using (session.ConfigureAwait(false))
         {
-            ServerMessage? answer;
-            try
+            var (answer, failure) = await session.ExchangeAsync(
+                new ClientMessage { RegisterForwardServer = new RegisterForwardServer { RequestId = 1, Name = _options.Name } },
+                ServerMessage.KindOneofCase.ForwardServerRegistered, "registering", "the server was registered", ct).ConfigureAwait(false);
+            if (failure is not null)
             {
-                answer = await session.RequestAsync(new ClientMessage
-                {
-                    RegisterForwardServer = new RegisterForwardServer { RequestId = 1, Name = _options.Name },
-                }, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
-            {
-                return ct.IsCancellationRequested
-                    ? new AgentOutcome(AgentOutcomeKind.Stopped, "stopped")
-                    : new AgentOutcome(AgentOutcomeKind.Lost, $"connection lost while registering: {e.Message}");
+                return failure;
             }
 
-            switch (answer?.KindCase)
-            {
-                case ServerMessage.KindOneofCase.ForwardServerRegistered:
-                    break;
-                case ServerMessage.KindOneofCase.Error:
-                    return new AgentOutcome(AgentOutcomeKind.Refused, answer.Error.Message, answer.Error.Code);
-                default:
-                    return new AgentOutcome(AgentOutcomeKind.Lost, "the edge ended the session before the server was registered (is the edge older than this tunnelctl?)");
-            }
-
-            var serverId = answer.ForwardServerRegistered.ServerId;
+            var serverId = answer!.ForwardServerRegistered.ServerId;
             LogRegistered(_logger, serverId, _options.Edge.Endpoint.ToString());
             Registered?.Invoke(serverId);
 
