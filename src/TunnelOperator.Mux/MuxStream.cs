@@ -19,6 +19,10 @@ public sealed partial class MuxStream : Stream
     // window updates and pings from queueing behind a large write.
     private const int MaxWriteBatch = 256 * 1024;
 
+    // CopyToAsync hands the destination at most this much before counting it consumed, so
+    // window updates are not held back behind a whole window's worth of writes.
+    private const int MaxCopyBatch = 256 * 1024;
+
     private const int Idle = 0;
     private const int Reading = 1;
     private const int Disposed = 2;
@@ -105,6 +109,62 @@ public sealed partial class MuxStream : Stream
             reader.AdvanceTo(data.GetPosition(count));
             OnConsumed(count);
             return count;
+        }
+        finally
+        {
+            ExitRead();
+        }
+    }
+
+    /// <summary>
+    /// Copies what the peer sends to <paramref name="destination"/> until its FIN, straight
+    /// from the receive buffer: no staging buffer, so each byte is copied once on its way out
+    /// instead of twice. Each batch (at most <see cref="MaxCopyBatch"/> bytes) is written and
+    /// flushed before it counts as consumed, so window updates still follow what the
+    /// destination took. Ends like <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>:
+    /// normally after FIN, with <see cref="MuxException"/> after a reset or the end of the
+    /// session. <paramref name="bufferSize"/> is not used.
+    /// </summary>
+    public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        EnterRead();
+        try
+        {
+            var reader = _inbound.Reader;
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var data = result.Buffer;
+                if (data.IsEmpty)
+                {
+                    reader.AdvanceTo(data.Start);
+                    EndOfData();
+                    return;
+                }
+
+                // The length is taken now: once advanced past, the pipe recycles the segments
+                // and a sequence over them no longer measures what it did.
+                var length = (int)Math.Min(data.Length, MaxCopyBatch);
+                var batch = data.Slice(0, length);
+                try
+                {
+                    foreach (var segment in batch)
+                    {
+                        await destination.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    reader.AdvanceTo(data.Start); // the pipe must be advanced before the reader completes
+                    throw;
+                }
+
+                reader.AdvanceTo(batch.End);
+                OnConsumed(length);
+            }
         }
         finally
         {

@@ -9,7 +9,8 @@ namespace TunnelOperator.Mux;
 /// and its origin connection, or an upgraded client connection and its tunnel.
 /// <list type="number">
 /// <item>Each direction reads into a pooled buffer, writes, and flushes, so interactive
-///   traffic (WebSockets, SSE) is never held back.</item>
+///   traffic (WebSockets, SSE) is never held back. A mux stream source skips the buffer: its
+///   receive buffer is written out directly (<see cref="MuxStream.CopyToAsync(Stream, int, CancellationToken)"/>).</item>
 /// <item>When a direction reads EOF it half-closes its destination (FIN on a mux stream,
 ///   TLS close_notify, TCP shutdown on a socket) and the other direction carries on.</item>
 /// <item>An error in either direction aborts both: mux streams are reset, other streams see
@@ -43,6 +44,28 @@ public static class StreamSplice
     private static async Task PumpAsync(Stream source, Stream destination, CancellationTokenSource abort)
     {
         var ct = abort.Token;
+        try
+        {
+            if (source is MuxStream mux)
+            {
+                // Straight from the stream's receive buffer, flushed per batch: no staging buffer.
+                await mux.CopyToAsync(destination, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await CopyThroughBufferAsync(source, destination, ct).ConfigureAwait(false);
+            }
+
+            await HalfCloseAsync(destination, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException or NotSupportedException or HttpRequestException)
+        {
+            await abort.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task CopyThroughBufferAsync(Stream source, Stream destination, CancellationToken ct)
+    {
         byte[]? buffer = null;
         try
         {
@@ -59,7 +82,7 @@ public static class StreamSplice
                 var read = await source.ReadAsync(buffer, ct).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    break;
+                    return;
                 }
 
                 await destination.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
@@ -70,12 +93,6 @@ public static class StreamSplice
                     buffer = null;
                 }
             }
-
-            await HalfCloseAsync(destination, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException or NotSupportedException or HttpRequestException)
-        {
-            await abort.CancelAsync().ConfigureAwait(false);
         }
         finally
         {

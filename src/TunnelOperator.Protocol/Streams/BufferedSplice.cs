@@ -43,11 +43,11 @@ public static class BufferedSplice
 
     private static Task DirectionAsync(Stream source, Stream destination, CancellationTokenSource abort)
     {
-        if (source is MuxStream)
+        if (source is MuxStream mux)
         {
             // A mux stream is already read ahead by its session (up to its receive window):
             // another pipe would only add a copy.
-            return CopyAsync(source, destination, abort);
+            return CopyAsync(mux, destination, abort);
         }
 
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PauseThreshold, resumeWriterThreshold: PauseThreshold / 2, minimumSegmentSize: ReadSize, useSynchronizationContext: false));
@@ -117,33 +117,18 @@ public static class BufferedSplice
         }
     }
 
-    private static async Task CopyAsync(Stream source, Stream destination, CancellationTokenSource abort)
+    private static async Task CopyAsync(MuxStream source, Stream destination, CancellationTokenSource abort)
     {
         var ct = abort.Token;
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ReadSize);
         try
         {
-            while (true)
-            {
-                var read = await source.ReadAsync(buffer, ct).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                await destination.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
-                await destination.FlushAsync(ct).ConfigureAwait(false);
-            }
-
+            // Straight from the stream's receive buffer to the destination, flushed per batch.
+            await source.CopyToAsync(destination, ct).ConfigureAwait(false);
             await HalfCloseAsync(destination, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (IsNetworkFailure(e))
         {
             await abort.CancelAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -74,6 +74,28 @@ internal static class Payload
     }
 
     /// <summary>
+    /// Checks <paramref name="data"/> against what <see cref="WriteBlocksAsync"/> sends for
+    /// <paramref name="seed"/> starting <paramref name="position"/> bytes into the stream.
+    /// </summary>
+    public static void CheckBlocks(int seed, long position, ReadOnlySpan<byte> data)
+    {
+        var block = SharedBlock;
+        var offset = (int)((StartOffset(seed) + position) % block.Length);
+        var checkedBytes = 0;
+        while (checkedBytes < data.Length)
+        {
+            var length = Math.Min(data.Length - checkedBytes, block.Length - offset);
+            if (!data.Slice(checkedBytes, length).SequenceEqual(block.AsSpan(offset, length)))
+            {
+                throw new Xunit.Sdk.XunitException($"stream {seed}: wrong bytes near offset {position + checkedBytes}");
+            }
+
+            checkedBytes += length;
+            offset = (offset + length) % block.Length;
+        }
+    }
+
+    /// <summary>
     /// Reads to EOF, comparing every byte with what <see cref="WriteBlocksAsync"/> sends for
     /// <paramref name="seed"/>; returns the count, or throws at the first wrong byte.
     /// </summary>
