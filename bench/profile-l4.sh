@@ -36,7 +36,7 @@ extra_env=(${PROFILE_ENV:-})
 [ -n "${PROFILE_PERF:-}" ] && extra_env+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
 env TUNNELD_LOG=warn "${extra_env[@]}" "$BIN/tunneld" serve --base-host localhost --data-dir "$work/edge" \
   --http-addr "127.0.0.1:$HTTP" --https-addr "127.0.0.1:$HTTPS" --control-addr "127.0.0.1:$CONTROL" \
-  --admin-addr "127.0.0.1:$ADMIN" --ports-bind-addr 127.0.0.1 > "$work/tunneld.log" 2>&1 & EDGE=$!; pids+=($EDGE)
+  --admin-addr "127.0.0.1:$ADMIN" --ports-bind-addr 127.0.0.1 --advertise-url "https://localhost:$CONTROL" > "$work/tunneld.log" 2>&1 & EDGE=$!; pids+=($EDGE)
 wait_http "http://127.0.0.1:$ADMIN/healthz"
 TOKEN=$("$BIN/tunneld" invite create --name bench --data-dir "$work/edge" | tail -n 1)
 env TUNNEL_LOG=warn TUNNEL_INVITE_TOKEN="$TOKEN" TUNNEL_CA_CERT="$work/edge/ca.crt" "${extra_env[@]}" \

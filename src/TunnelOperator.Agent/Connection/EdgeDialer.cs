@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using TunnelOperator.Mux.Transport;
 using TunnelOperator.Protocol;
 using TunnelOperator.Protocol.Networking;
 
@@ -40,7 +41,8 @@ public static class EdgeDialer
         }
 
         var trusted = caCertificatePath is null ? null : LoadCa(caCertificatePath);
-        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        // Small frames of many streams share send calls; bulk writes go out directly.
+        var ssl = new SslStream(new CoalescingSocketStream(socket), leaveInnerStreamOpen: false);
         try
         {
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions

@@ -25,7 +25,8 @@ namespace TunnelOperator.Edge.Hosting;
 
 /// <summary>
 /// A running edge: the public HTTP and HTTPS listeners (HTTPS also accepts agents, told apart
-/// by ALPN), the dedicated agent control listener, and the loopback admin listener.
+/// by ALPN), the agent control listener (<see cref="ControlPortListener"/>, our own socket and
+/// TLS; its HTTP clients, the hub API, are handed to Kestrel), and the loopback admin listener.
 /// </summary>
 public sealed partial class EdgeServer : IAsyncDisposable
 {
@@ -37,7 +38,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly ListenOptions? _httpListen;
     private readonly ListenOptions? _httpsListen;
-    private readonly ListenOptions? _controlListen;
+    private readonly ControlPortListener? _control;
     private readonly ListenOptions? _adminListen;
     private readonly ILogger _logger;
     private int _stopped;
@@ -45,7 +46,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
     private EdgeServer(
         EdgeServices services, WebApplication publicApp, WebApplication adminApp, EdgeCertificates certificates,
         PrometheusExporter exporter, IDisposable? otlp, string adminToken, CancellationTokenSource stopping,
-        ListenOptions? http, ListenOptions? https, ListenOptions? control, ListenOptions? admin)
+        ListenOptions? http, ListenOptions? https, ControlPortListener? control, ListenOptions? admin)
     {
         Services = services;
         _public = publicApp;
@@ -57,7 +58,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
         _stopping = stopping;
         _httpListen = http;
         _httpsListen = https;
-        _controlListen = control;
+        _control = control;
         _adminListen = admin;
         _logger = services.LoggerFactory.CreateLogger<EdgeServer>();
     }
@@ -69,7 +70,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
     /// <summary>Bound addresses (the real ports when 0 was asked for).</summary>
     public IPEndPoint? HttpEndPoint => _httpListen?.IPEndPoint;
     public IPEndPoint? HttpsEndPoint => _httpsListen?.IPEndPoint;
-    public IPEndPoint? ControlEndPoint => _controlListen?.IPEndPoint;
+    public IPEndPoint? ControlEndPoint => _control?.EndPoint;
     public IPEndPoint? AdminEndPoint => _adminListen?.IPEndPoint;
 
     public static async Task<EdgeServer> StartAsync(EdgeOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
@@ -103,10 +104,15 @@ public sealed partial class EdgeServer : IAsyncDisposable
         var frontDoor = new FrontDoorMiddleware(services);
         var hub = new HubApi(services, options.L4.OperatorKey ?? OperatorKey.LoadOrCreate(options.DataDirectory));
         certificates.ExtraNames = frontDoor.IsTerminateName;
-        ListenOptions? http = null, https = null, control = null, admin = null;
+        ListenOptions? http = null, https = null, admin = null;
+        var hubHandOff = new HandOffEndPoint("control");
+        var control = options.ControlEndPoint is { } controlEndPoint
+            ? ControlPortListener.Bind(controlEndPoint, certificates, handler, hubHandOff, loggerFactory)
+            : null;
 
         var publicBuilder = WebApplication.CreateSlimBuilder();
         ConfigureCommon(publicBuilder, loggerFactory);
+        publicBuilder.Services.AddSingleton<IConnectionListenerFactory, HandOffListenerFactory>();
         publicBuilder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -141,20 +147,14 @@ public sealed partial class EdgeServer : IAsyncDisposable
                 });
             }
 
-            if (options.ControlEndPoint is { } controlEndPoint)
+            if (control is not null)
             {
-                kestrel.Listen(controlEndPoint, lo =>
+                // Hub API clients of the control port, already through TLS there.
+                kestrel.Listen(hubHandOff, lo =>
                 {
-                    control = lo;
-                    // Agents by ALPN; anything else that speaks HTTP here is a hub API client.
-                    lo.UseHttps(TlsOptions(certificates, [WireProtocol.Alpn, SslApplicationProtocol.Http2, SslApplicationProtocol.Http11], SslProtocols.Tls13));
+                    lo.Protocols = HttpProtocols.Http1AndHttp2;
                     lo.Use(next => connection =>
                     {
-                        if (IsAgent(connection))
-                        {
-                            return handler.HandleAsync(connection, stopping.Token);
-                        }
-
                         connection.Features.Set(HubConnectionFeature.Instance);
                         return next(connection);
                     });
@@ -181,13 +181,14 @@ public sealed partial class EdgeServer : IAsyncDisposable
 
         var server = new EdgeServer(services, publicApp, adminApp, certificates, exporter, otlp, adminToken, stopping, http, https, control, admin);
         await publicApp.StartAsync(cancellationToken).ConfigureAwait(false);
+        control?.Start(stopping.Token);
 
         // Port 0 asks for a free port; public URLs must carry the one actually bound.
         services.Options = options with
         {
             HttpEndPoint = http?.IPEndPoint ?? options.HttpEndPoint,
             HttpsEndPoint = https?.IPEndPoint ?? options.HttpsEndPoint,
-            ControlEndPoint = control?.IPEndPoint ?? options.ControlEndPoint,
+            ControlEndPoint = control?.EndPoint ?? options.ControlEndPoint,
         };
         if (options.AdminEndPoint is not null)
         {
@@ -195,15 +196,15 @@ public sealed partial class EdgeServer : IAsyncDisposable
         }
 
         // Invites carry the agent endpoints edges record here (the first is also the hub URL).
-        var advertised = options.L4.AdvertiseUrls.Count > 0 || control?.IPEndPoint is null
+        var advertised = options.L4.AdvertiseUrls.Count > 0 || control is null
             ? options.L4.AdvertiseUrls
-            : [$"https://{options.BaseHost}:{control.IPEndPoint.Port}"];
+            : [$"https://{options.BaseHost}:{control.EndPoint.Port}"];
         foreach (var url in advertised)
         {
             await services.Store.RecordEdgeAsync(url, cancellationToken).ConfigureAwait(false);
         }
 
-        LogStarted(server._logger, options.BaseHost, http?.IPEndPoint, https?.IPEndPoint, control?.IPEndPoint, admin?.IPEndPoint);
+        LogStarted(server._logger, options.BaseHost, http?.IPEndPoint, https?.IPEndPoint, control?.EndPoint, admin?.IPEndPoint);
         return server;
     }
 
@@ -253,6 +254,11 @@ public sealed partial class EdgeServer : IAsyncDisposable
         LogStopping(_logger, Services.Sessions.Count, Services.Registry.Count);
         using var deadline = new CancellationTokenSource(Services.Options.ShutdownTimeout);
         var stopPublic = _public.StopAsync(deadline.Token);
+        if (_control is not null)
+        {
+            await _control.StopAcceptingAsync().ConfigureAwait(false);
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(Services.Sessions.Snapshot().Select(s => s.CloseAsync(CancelReason.Shutdown, "the edge is shutting down; reconnect"))).ConfigureAwait(false);
         await Services.L4.CloseSessionsAsync(CancelReason.Shutdown, "the edge is shutting down; reconnect").ConfigureAwait(false);
@@ -271,6 +277,11 @@ public sealed partial class EdgeServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        if (_control is not null)
+        {
+            await _control.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _public.DisposeAsync().ConfigureAwait(false);
         await _admin.DisposeAsync().ConfigureAwait(false);
         await Services.L4.DisposeAsync().ConfigureAwait(false);

@@ -27,7 +27,7 @@ public sealed partial class AgentConnectionHandler(EdgeServices edge)
     private readonly ILogger _logger = edge.LoggerFactory.CreateLogger<AgentConnectionHandler>();
 
     /// <summary>
-    /// Serves an agent connection that Kestrel has taken through TLS. The session reads and
+    /// Serves an agent connection that Kestrel has taken through TLS (on the HTTPS port). The session reads and
     /// writes the connection's <see cref="SslStream"/> itself when Kestrel exposes it: Kestrel's
     /// own pipe over TLS hands the stream one 4 KiB pool block per write, so bulk data left as
     /// 4 KiB TLS records (four times the records, encryptions and transport writes of 16 KiB
@@ -42,6 +42,10 @@ public sealed partial class AgentConnectionHandler(EdgeServices edge)
             ? HandleAsync(connection.Transport, connection.RemoteEndPoint, stopping)
             : RunAsync(options => MuxSession.CreateServer(tls, options, edge.Time, edge.LoggerFactory.CreateLogger<MuxSession>()), connection.RemoteEndPoint, stopping);
     }
+
+    /// <summary>Serves an agent connection on a TLS stream the control port accepted itself; the session owns and disposes it.</summary>
+    public Task HandleAsync(Stream tls, EndPoint? remote, CancellationToken stopping) =>
+        RunAsync(options => MuxSession.CreateServer(tls, options, edge.Time, edge.LoggerFactory.CreateLogger<MuxSession>()), remote, stopping);
 
     public Task HandleAsync(IDuplexPipe transport, EndPoint? remote, CancellationToken stopping) =>
         RunAsync(options => MuxSession.CreateServer(transport, options, edge.Time, edge.LoggerFactory.CreateLogger<MuxSession>()), remote, stopping);

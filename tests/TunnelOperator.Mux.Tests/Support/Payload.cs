@@ -73,6 +73,21 @@ internal static class Payload
         }
     }
 
+    /// <summary>Fills <paramref name="data"/> with what <see cref="WriteBlocksAsync"/> sends for <paramref name="seed"/> at <paramref name="position"/>.</summary>
+    public static void FillBlocks(int seed, long position, Span<byte> data)
+    {
+        var block = SharedBlock;
+        var offset = (int)((StartOffset(seed) + position) % block.Length);
+        var filled = 0;
+        while (filled < data.Length)
+        {
+            var length = Math.Min(data.Length - filled, block.Length - offset);
+            block.AsSpan(offset, length).CopyTo(data[filled..]);
+            filled += length;
+            offset = (offset + length) % block.Length;
+        }
+    }
+
     /// <summary>
     /// Checks <paramref name="data"/> against what <see cref="WriteBlocksAsync"/> sends for
     /// <paramref name="seed"/> starting <paramref name="position"/> bytes into the stream.
