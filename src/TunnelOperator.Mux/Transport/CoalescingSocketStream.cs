@@ -36,7 +36,8 @@ public sealed class CoalescingSocketStream : Stream
     private ArrayBufferWriter<byte> _spare = new(64 * 1024);
     private bool _sending; // guarded by _gate: a writer or the send task owns the socket's send side
     private Exception? _failure; // guarded by _gate
-    private TaskCompletionSource? _idle; // guarded by _gate: completed when _sending drops or the queue drains
+    private TaskCompletionSource? _taken; // guarded by _gate: completed when the sender takes the queue (back-pressure)
+    private TaskCompletionSource? _idle; // guarded by _gate: completed when nothing is queued or being sent
     private int _disposed;
     private volatile bool _drainedForDispose;
 
@@ -87,7 +88,7 @@ public sealed class CoalescingSocketStream : Stream
                 _pending.Write(buffer.Span);
                 if (_pending.WrittenCount >= MaxPending)
                 {
-                    backPressure = IdleTaskLocked();
+                    backPressure = (_taken ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
                 }
             }
             else if (buffer.Length >= InlineThreshold)
@@ -158,7 +159,7 @@ public sealed class CoalescingSocketStream : Stream
         // A GoAway or close_notify written just before disposal is still worth delivering.
         try
         {
-            await IdleTask().WaitAsync(CloseGrace).ConfigureAwait(false);
+            await WhenSentAsync(CancellationToken.None).WaitAsync(CloseGrace).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -175,7 +176,7 @@ public sealed class CoalescingSocketStream : Stream
         {
             if (!_drainedForDispose)
             {
-                IdleTask().Wait(CloseGrace);
+                WhenSentAsync(CancellationToken.None).Wait(CloseGrace);
             }
 
             _socket.Dispose();
@@ -184,11 +185,17 @@ public sealed class CoalescingSocketStream : Stream
         base.Dispose(disposing);
     }
 
-    private Task IdleTask()
+    /// <summary>
+    /// Completes once every byte written so far has been handed to the socket (or sending has
+    /// failed): for a caller that is about to shut the socket down itself.
+    /// </summary>
+    public Task WhenSentAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return _sending ? IdleTaskLocked() : Task.CompletedTask;
+            return _sending
+                ? (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(cancellationToken)
+                : Task.CompletedTask;
         }
     }
 
@@ -203,14 +210,15 @@ public sealed class CoalescingSocketStream : Stream
                 if (_pending.WrittenCount == 0 || _failure is not null)
                 {
                     _sending = false;
-                    WakeIdleLocked();
+                    WakeLocked(ref _taken);
+                    WakeLocked(ref _idle);
                     return;
                 }
 
                 batch = _pending;
                 _pending = _spare;
                 _spare = batch;
-                WakeIdleLocked(); // the queue is empty again: writers held back may go on
+                WakeLocked(ref _taken); // the queue is empty again: writers held back may go on
             }
 
             try
@@ -244,16 +252,15 @@ public sealed class CoalescingSocketStream : Stream
         {
             _failure ??= e;
             _sending = false;
-            WakeIdleLocked();
+            WakeLocked(ref _taken);
+            WakeLocked(ref _idle);
         }
     }
 
-    private Task IdleTaskLocked() => (_idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-
-    private void WakeIdleLocked()
+    private static void WakeLocked(ref TaskCompletionSource? waiters)
     {
-        _idle?.TrySetResult();
-        _idle = null;
+        waiters?.TrySetResult();
+        waiters = null;
     }
 
     private void ThrowIfFailed()

@@ -75,18 +75,16 @@ internal sealed class FrameTap
     {
         long payloadLeft = 0;
         uint payloadStream = 0;
+        long forwarded = 0;
         try
         {
             while (true)
             {
                 var result = await from.ReadAsync();
                 var buffer = result.Buffer;
-                foreach (var segment in buffer)
-                {
-                    to.Write(segment.Span);
-                }
 
-                var flushed = await to.FlushAsync();
+                // Frames are recorded before they are forwarded, so a test that saw a session
+                // react to a frame always finds the frame recorded.
                 var rest = buffer;
                 while (true)
                 {
@@ -120,6 +118,15 @@ internal sealed class FrameTap
                         payloadStream = header.StreamId;
                     }
                 }
+
+                // A partial header left unconsumed last time was forwarded then; not again.
+                foreach (var segment in buffer.Slice(forwarded))
+                {
+                    to.Write(segment.Span);
+                }
+
+                var flushed = await to.FlushAsync();
+                forwarded = rest.Length;
 
                 // Consume whole frames (and payload bytes); keep a partial header for the next read.
                 from.AdvanceTo(rest.Start, buffer.End);

@@ -41,7 +41,7 @@ public sealed class CoalescingSocketStreamTests
             sent += size;
         }
 
-        await stream.FlushAsync(Within.Token);
+        await stream.WhenSentAsync(Within.Token).Bound();
         writerSocket.Shutdown(SocketShutdown.Send);
         Assert.Equal(Total, await receiving.Bound());
     }
@@ -75,7 +75,7 @@ public sealed class CoalescingSocketStreamTests
         Assert.True(holding, $"{written} bytes were accepted without any write waiting for the peer");
         var receiving = Task.Run(() => Payload.ReadVerifiedAsync(peer, seed: 9));
         await held.Bound();
-        await stream.FlushAsync(Within.Token);
+        await stream.WhenSentAsync(Within.Token).Bound();
         writerSocket.Shutdown(SocketShutdown.Send);
         Assert.Equal(written, await receiving.Bound());
     }
