@@ -7,6 +7,8 @@
 #   bench/profile-l4.sh [seconds]         # default 10 s per round
 #   PROFILE_ROUNDS=2                      # measured rounds (after a 3 s warm-up)
 #   PROFILE_REVERSE=1                     # iperf3 -R: origin -> client instead of client -> origin
+#   PROFILE_UDP=1                         # UDP instead: 1400-byte datagrams at unlimited rate; Gbit/s
+#                                         # and CPU per GB count what the receiver got
 #   PROFILE_PERF=1                        # also perf record -g both programs in the last round
 #   PROFILE_OUT=/tmp/tunnel-profile-l4    # where perf data and reports go
 #   BIN=bin                               # directory holding tunneld and tunnelctl (A/B another build)
@@ -41,12 +43,14 @@ wait_http "http://127.0.0.1:$ADMIN/healthz"
 TOKEN=$("$BIN/tunneld" invite create --name bench --data-dir "$work/edge" | tail -n 1)
 env TUNNEL_LOG=warn TUNNEL_INVITE_TOKEN="$TOKEN" TUNNEL_CA_CERT="$work/edge/ca.crt" "${extra_env[@]}" \
   TUNNEL_AGENT_TCP_SERVICES="[{\"name\":\"iperf\",\"origin\":\"127.0.0.1:$IPERF\",\"listen_port\":$TUNNEL}]" \
+  TUNNEL_AGENT_UDP_SERVICES="[{\"name\":\"iperf-udp\",\"origin\":\"127.0.0.1:$IPERF\",\"listen_port\":$TUNNEL}]" \
   "$BIN/tunnelctl" agent > "$work/agent.log" 2>&1 & AGENT=$!; pids+=($AGENT)
 for _ in $(seq 1 600); do grep -q "tunnelctl agent ready" "$work/agent.log" && break; sleep 0.05; done
 grep -q "tunnelctl agent ready" "$work/agent.log" || { echo "agent did not start:"; cat "$work/agent.log"; exit 1; }
 wait_tcp "$TUNNEL"
 
 direction=(); [ -n "${PROFILE_REVERSE:-}" ] && direction=(-R)
+[ -n "${PROFILE_UDP:-}" ] && direction+=(-u -b 0 -l 1400)
 # iperf3 serves one test at a time and may still be closing the previous one: retry on "busy".
 run_iperf() {
   local out
@@ -59,7 +63,7 @@ run_iperf() {
 }
 run_iperf 3 >/dev/null # warm-up: tiered compilation and pools settle
 
-echo "tunnel TCP under iperf3 (1 stream${PROFILE_REVERSE:+, reverse}), ${DURATION}s x $ROUNDS rounds, $(nproc) cores, bin: $BIN ${PROFILE_ENV:+(env: $PROFILE_ENV)}"
+echo "tunnel ${PROFILE_UDP:+UDP}${PROFILE_UDP:-TCP} under iperf3 (1 stream${PROFILE_REVERSE:+, reverse}), ${DURATION}s x $ROUNDS rounds, $(nproc) cores, bin: $BIN ${PROFILE_ENV:+(env: $PROFILE_ENV)}"
 printf '%-6s %10s %14s %14s %14s %14s %14s\n' round "Gbit/s" "edge CPU s/GB" "agent CPU s/GB" "both CPU s/GB" "edge cs/MB" "agent cs/MB"
 for round in $(seq 1 "$ROUNDS"); do
   perf_pid=
@@ -70,8 +74,15 @@ for round in $(seq 1 "$ROUNDS"); do
   out=$(run_iperf "$DURATION")
   e1=$(cpu_ticks $EDGE); a1=$(cpu_ticks $AGENT); c1=$(ctx_switches $EDGE); d1=$(ctx_switches $AGENT)
   [ -n "$perf_pid" ] && wait "$perf_pid"
-  bytes=$(python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))' <<<"$out")
-  bps=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"])' <<<"$out")
+  # TCP reports what the receiver got in sum_received; UDP in sum (bytes sent minus lost).
+  read -r bytes bps < <(python3 -c '
+import json, sys
+end = json.load(sys.stdin)["end"]
+if "sum_received" in end:
+    s = end["sum_received"]; print(int(s["bytes"]), s["bits_per_second"])
+else:
+    s = end["sum"]; got = s["bytes"] * (1 - s["lost_percent"] / 100); print(int(got), got * 8 / s["seconds"])
+' <<<"$out")
   awk -v r="$round" -v bps="$bps" -v b="$bytes" -v e=$((e1 - e0)) -v a=$((a1 - a0)) -v t="$TICK" \
     -v ce=$((c1 - c0)) -v ca=$((d1 - d0)) \
     'BEGIN {g = b / 1e9; printf "%-6s %10.2f %14.2f %14.2f %14.2f %14.1f %14.1f\n", r, bps / 1e9, e/t/g, a/t/g, (e+a)/t/g, ce/g/1000, ca/g/1000}'
