@@ -10,6 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 DURATION=${BENCH_DURATION:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-50}
+WARMUP=${BENCH_WARMUP:-8}
 work=$(mktemp -d /tmp/tunnel-bench.XXXXXX)
 . "$root/bench/lib.sh"
 trap cleanup EXIT
@@ -40,8 +41,9 @@ wait_http -H "Host: $TUNNEL_HOST" "http://127.0.0.1:$HTTP/"
 declare -A rps p50 p99 fixed50 fixed99
 run_path() { # name url host-header
   local name=$1 url=$2 host=$3 out h2args=()
-  # warm-up (JIT, connection pools), then the measured run
-  wrk -t2 -c"$CONNECTIONS" -d2s -H "Host: $host" "$url" >/dev/null
+  # Warm-up, then the measured run: connection pools fill, and the .NET programs' tiered JIT
+  # (with its PGO re-compilations) settles, which takes longer than 2 s of load.
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -H "Host: $host" "$url" >/dev/null
   out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Host: $host" "$url")
   if grep -q "Non-2xx" <<<"$out"; then echo "$name: not every answer was 2xx/3xx:" >&2; echo "$out" >&2; exit 1; fi
   rps[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")

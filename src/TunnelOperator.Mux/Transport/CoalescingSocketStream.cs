@@ -1,15 +1,18 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.Sockets;
 
 namespace TunnelOperator.Mux.Transport;
 
 /// <summary>
 /// The socket under a mux session's TLS stream. Reads go straight to the socket, as large as
-/// the reader asks. Writes are gathered: a small write (a request's headers, a window update,
-/// one TLS record of a short response) is copied into a pending buffer and sent by a send task
-/// together with whatever else was written meanwhile, so many concurrent streams share one
-/// send call, as on Kestrel's transport. A large write finding nothing in flight is sent at
-/// once by the writer, without a copy or a thread hop, so bulk transfers pay neither.
+/// the reader asks. Writes are gathered under load: a small write (a request's headers, a
+/// window update, one TLS record of a short response) that follows the previous one within
+/// <see cref="BusyInterval"/> is copied into a pending buffer and sent by a send task together
+/// with whatever else is written meanwhile, so many concurrent streams share one send call, as
+/// on Kestrel's transport. A large write, or a small one after a quiet spell, finding nothing
+/// in flight is sent at once by the writer, without a copy or a thread hop: bulk transfers
+/// and sparse requests pay neither.
 /// <list type="bullet">
 /// <item>Bytes go out in the order they were written.</item>
 /// <item>A write returns once its bytes are sent or queued; writers wait only while more than
@@ -28,7 +31,11 @@ public sealed class CoalescingSocketStream : Stream
     /// <summary>Queued bytes beyond which writers wait for the send task to catch up.</summary>
     public const int MaxPending = 1024 * 1024;
 
+    /// <summary>Writes closer together than this count as load (see <see cref="IsBusyLocked"/>).</summary>
+    public static readonly TimeSpan BusyInterval = TimeSpan.FromMicroseconds(100);
+
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(2);
+    private static readonly long BusyTicks = (long)(BusyInterval.TotalSeconds * Stopwatch.Frequency);
 
     private readonly Socket _socket;
     private readonly Lock _gate = new();
@@ -38,6 +45,7 @@ public sealed class CoalescingSocketStream : Stream
     private Exception? _failure; // guarded by _gate
     private TaskCompletionSource? _taken; // guarded by _gate: completed when the sender takes the queue (back-pressure)
     private TaskCompletionSource? _idle; // guarded by _gate: completed when nothing is queued or being sent
+    private long _lastWrite; // guarded by _gate: Stopwatch ticks of the previous write
     private int _disposed;
     private volatile bool _drainedForDispose;
 
@@ -91,7 +99,7 @@ public sealed class CoalescingSocketStream : Stream
                     backPressure = (_taken ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
                 }
             }
-            else if (buffer.Length >= InlineThreshold)
+            else if (buffer.Length >= InlineThreshold || !IsBusyLocked())
             {
                 _sending = true;
                 sendDirectly = true;
@@ -255,6 +263,19 @@ public sealed class CoalescingSocketStream : Stream
             WakeLocked(ref _taken);
             WakeLocked(ref _idle);
         }
+    }
+
+    /// <summary>
+    /// True when the previous write came less than <see cref="BusyInterval"/> ago: under load,
+    /// small writes wait for the send task and share its send call; when writes are sparse
+    /// (a request now and then) waking a send task would only add its latency.
+    /// </summary>
+    private bool IsBusyLocked()
+    {
+        var now = Stopwatch.GetTimestamp();
+        var busy = now - _lastWrite < BusyTicks;
+        _lastWrite = now;
+        return busy;
     }
 
     private static void WakeLocked(ref TaskCompletionSource? waiters)
