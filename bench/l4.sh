@@ -12,6 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 DURATION=${BENCH_DURATION:-10}
 CONN_SECONDS=${BENCH_CONN_SECONDS:-5}
+WARMUP=${BENCH_WARMUP:-5}
 CONN_WORKERS=${BENCH_CONN_WORKERS:-16}
 work=$(mktemp -d /tmp/tunnel-l4-bench.XXXXXX)
 . "$root/bench/lib.sh"
@@ -83,9 +84,11 @@ iperf_json() {
   echo "iperf3 to port $1 failed: $(grep '"error"' <<<"$out")" >&2
   echo "$out"
 }
+# Warm-up before each measured TCP run: pools fill and the .NET programs' tiered JIT settles
+# (a 2 s warm-up left part of that inside the measurement). Not counted in the CPU figures.
+warm_iperf() { iperf_json "$1" -t "$WARMUP" >/dev/null; }
 run_iperf() { # name port
   local name=$1 port=$2 out
-  iperf_json "$port" -t 2 >/dev/null  # warm-up (JIT, pools)
   out=$(iperf_json "$port")
   tcp[$name]=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' <<<"$out" 2>/dev/null || echo 0)
 }
@@ -100,8 +103,9 @@ run_conn() { # name port
   read -r rate[$name] p50[$name] p99[$name] errs[$name] < <(python3 bench/connrate.py run "$port" "$CONN_SECONDS" "$CONN_WORKERS")
 }
 
-run_iperf direct "$IPERF"; run_iperf proxy "$HAPROXY"
-cpu0=$(( $(cpu_ticks $EDGE_PID) + $(cpu_ticks $AGENT_PID) )); e0=$(cpu_ticks $EDGE_PID); a0=$(cpu_ticks $AGENT_PID)
+warm_iperf "$IPERF"; run_iperf direct "$IPERF"; warm_iperf "$HAPROXY"; run_iperf proxy "$HAPROXY"
+warm_iperf "$TUNNEL"
+e0=$(cpu_ticks $EDGE_PID); a0=$(cpu_ticks $AGENT_PID)
 run_iperf tunnel "$TUNNEL"
 e1=$(cpu_ticks $EDGE_PID); a1=$(cpu_ticks $AGENT_PID)
 run_iperf_udp direct "$IPERF"; run_iperf_udp proxy "$NGINX"
