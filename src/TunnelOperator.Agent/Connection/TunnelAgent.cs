@@ -27,39 +27,8 @@ public sealed partial class TunnelAgent(TunnelClientOptions options, ILoggerFact
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly OriginDialer _origin = new(options.Target);
 
-    public async Task<AgentOutcome> RunOnceAsync(Action<TunnelOpened> onReady, CancellationToken cancellationToken)
-    {
-        Stream transport;
-        try
-        {
-            transport = await EdgeDialer.ConnectAsync(options.Endpoint, options.CaCertificatePath, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return new AgentOutcome(AgentOutcomeKind.Stopped, "stopped");
-        }
-        catch (Exception e) when (e is SocketException or IOException or AuthenticationException)
-        {
-            return new AgentOutcome(AgentOutcomeKind.Unreachable, $"connect to {options.Endpoint} failed: {Describe(e)}");
-        }
-
-        var mux = MuxSession.CreateClient(transport, MuxOptions.Default with { KeepAliveInterval = TimeSpan.FromSeconds(15) }, _time, loggerFactory.CreateLogger<MuxSession>());
-        await using (mux.ConfigureAwait(false))
-        {
-            try
-            {
-                return await RunSessionAsync(mux, onReady, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return new AgentOutcome(AgentOutcomeKind.Stopped, "stopped");
-            }
-            catch (Exception e) when (e is IOException or WireProtocolException or ObjectDisposedException)
-            {
-                return new AgentOutcome(AgentOutcomeKind.Lost, $"connection to {options.Endpoint} lost: {Describe(e)}");
-            }
-        }
-    }
+    public Task<AgentOutcome> RunOnceAsync(Action<TunnelOpened> onReady, CancellationToken cancellationToken) =>
+        SessionLoops.ConnectAndRunAsync(options.Endpoint, options.CaCertificatePath, options.ConnectTimeout, _time, loggerFactory, (mux, ct) => RunSessionAsync(mux, onReady, ct), cancellationToken);
 
     private async Task<AgentOutcome> RunSessionAsync(MuxSession mux, Action<TunnelOpened> onReady, CancellationToken cancellationToken)
     {
@@ -109,91 +78,11 @@ public sealed partial class TunnelAgent(TunnelClientOptions options, ILoggerFact
         LogOpened(_logger, opened.PublicUrl, answer.Opened.TunnelId);
         onReady(opened);
 
-        using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var accept = AcceptStreamsAsync(mux, sessionEnd.Token);
-        var heartbeat = SendHeartbeatsAsync(control, heartbeatEvery, sessionEnd.Token);
-        AgentOutcome outcome;
-        try
-        {
-            outcome = await ReadControlAsync(control, sessionEnd.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            await sessionEnd.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(accept, heartbeat).ConfigureAwait(false);
-        }
-
-        return outcome with { WasReady = true };
-    }
-
-    private async Task<AgentOutcome> ReadControlAsync(MessageChannel<ServerMessage, ClientMessage> control, CancellationToken ct)
-    {
-        string? lastError = null;
-        while (true)
-        {
-            ServerMessage? message;
-            try
-            {
-                message = await control.ReadAsync(ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return new AgentOutcome(AgentOutcomeKind.Stopped, "stopped");
-            }
-
-            switch (message?.KindCase)
-            {
-                case null:
-                    return new AgentOutcome(AgentOutcomeKind.Lost, lastError ?? "the edge closed the session");
-                case ServerMessage.KindOneofCase.Cancel:
-                    var reason = message.Cancel.Message.Length > 0 ? message.Cancel.Message : message.Cancel.Reason.ToString();
-                    return new AgentOutcome(AgentOutcomeKind.Lost, reason);
-                case ServerMessage.KindOneofCase.Error:
-                    lastError = message.Error.Message;
-                    LogEdgeError(_logger, message.Error.Code.ToString(), message.Error.Message);
-                    break;
-            }
-        }
-    }
-
-    private async Task SendHeartbeatsAsync(MessageChannel<ServerMessage, ClientMessage> control, TimeSpan every, CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(every, _time);
-        ulong sequence = 0;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-            {
-                await control.WriteAsync(new ClientMessage { Heartbeat = new Heartbeat { Sequence = ++sequence, SentUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds() } }, ct).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-        }
-    }
-
-    private async Task AcceptStreamsAsync(MuxSession mux, CancellationToken ct)
-    {
-        var inflight = new List<Task>();
-        try
-        {
-            while (true)
-            {
-                var stream = await mux.AcceptStreamAsync(ct).ConfigureAwait(false);
-                if (stream is null)
-                {
-                    break;
-                }
-
-                inflight.RemoveAll(t => t.IsCompleted);
-                inflight.Add(ServeStreamAsync(stream, ct));
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-        }
-
-        await Task.WhenAll(inflight).ConfigureAwait(false);
+        return await SessionLoops.ServeReadySessionAsync(
+            mux, control, heartbeatEvery, _time, ServeStreamAsync,
+            cancel => new AgentOutcome(AgentOutcomeKind.Lost, cancel.Message.Length > 0 ? cancel.Message : cancel.Reason.ToString()),
+            error => LogEdgeError(_logger, error.Code.ToString(), error.Message),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ServeStreamAsync(MuxStream stream, CancellationToken ct)
@@ -211,7 +100,7 @@ public sealed partial class TunnelAgent(TunnelClientOptions options, ILoggerFact
                 catch (Exception e) when (e is SocketException or IOException or AuthenticationException)
                 {
                     LogOriginFailed(_logger, _origin.Target.ToString(), e.Message);
-                    await WriteBadGatewayAsync(stream, $"the tunnel's origin {_origin.Target} is unreachable: {Describe(e)}", ct).ConfigureAwait(false);
+                    await WriteBadGatewayAsync(stream, $"the tunnel's origin {_origin.Target} is unreachable: {SessionLoops.Describe(e)}", ct).ConfigureAwait(false);
                     return;
                 }
 
@@ -239,19 +128,6 @@ public sealed partial class TunnelAgent(TunnelClientOptions options, ILoggerFact
         await stream.WriteAsync(body, ct).ConfigureAwait(false);
         await stream.CompleteWritesAsync(ct).ConfigureAwait(false);
     }
-
-    private static string Describe(Exception e) => e switch
-    {
-        SocketException s => s.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused => "Connection refused",
-            SocketError.TimedOut => "timed out",
-            SocketError.HostNotFound or SocketError.NoData => "host not found",
-            _ => s.Message,
-        },
-        AuthenticationException a => $"TLS handshake failed ({a.InnerException?.Message ?? a.Message})",
-        _ => e.Message,
-    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "tunnel open at {PublicUrl} (id {TunnelId})")]
     private static partial void LogOpened(ILogger logger, string publicUrl, string tunnelId);

@@ -53,7 +53,7 @@ internal sealed partial class EdgeSession : IAsyncDisposable
         }
         catch (Exception e) when (e is SocketException or IOException or AuthenticationException)
         {
-            return new EdgeConnect(null, new AgentOutcome(AgentOutcomeKind.Unreachable, $"connect to {settings.Endpoint} failed: {Describe(e)}"));
+            return new EdgeConnect(null, new AgentOutcome(AgentOutcomeKind.Unreachable, $"connect to {settings.Endpoint} failed: {SessionLoops.Describe(e)}"));
         }
 
         var mux = MuxSession.CreateClient(transport, MuxOptions.Default with { KeepAliveInterval = TimeSpan.FromSeconds(15) }, time, loggerFactory.CreateLogger<MuxSession>());
@@ -135,7 +135,7 @@ internal sealed partial class EdgeSession : IAsyncDisposable
     public async Task<AgentOutcome> RunAsync(CancellationToken cancellationToken)
     {
         using var end = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeats = SendHeartbeatsAsync(end.Token);
+        var heartbeats = SessionLoops.SendHeartbeatsAsync(_control, _heartbeatEvery, _time, end.Token);
         try
         {
             return await ReadControlAsync(end.Token).ConfigureAwait(false);
@@ -176,22 +176,6 @@ internal sealed partial class EdgeSession : IAsyncDisposable
         }
     }
 
-    private async Task SendHeartbeatsAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(_heartbeatEvery, _time);
-        ulong sequence = 0;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-            {
-                await _control.WriteAsync(new ClientMessage { Heartbeat = new Heartbeat { Sequence = ++sequence, SentUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds() } }, ct).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-        }
-    }
-
     public async ValueTask DisposeAsync() => await DisposeAsync(_control, Mux).ConfigureAwait(false);
 
     private static async ValueTask DisposeAsync(MessageChannel<ServerMessage, ClientMessage>? control, MuxSession mux)
@@ -203,19 +187,6 @@ internal sealed partial class EdgeSession : IAsyncDisposable
 
         await mux.DisposeAsync().ConfigureAwait(false);
     }
-
-    public static string Describe(Exception e) => e switch
-    {
-        SocketException s => s.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused => "Connection refused",
-            SocketError.TimedOut => "timed out",
-            SocketError.HostNotFound or SocketError.NoData => "host not found",
-            _ => s.Message,
-        },
-        AuthenticationException a => $"TLS handshake failed ({a.InnerException?.Message ?? a.Message})",
-        _ => e.Message,
-    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "edge reported {Code}: {Message}")]
     private static partial void LogEdgeError(ILogger logger, string code, string message);

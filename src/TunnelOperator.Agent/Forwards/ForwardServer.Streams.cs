@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using TunnelOperator.Agent.Connection;
 using TunnelOperator.Mux;
 using TunnelOperator.Protocol.Forwards;
 using TunnelOperator.Protocol.Framing;
@@ -170,7 +171,7 @@ public sealed partial class ForwardServer
             }
             catch (SocketException e)
             {
-                error = $"{endPoint}: {EdgeSession.Describe(e)}";
+                error = $"{endPoint}: {SessionLoops.Describe(e)}";
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
             {

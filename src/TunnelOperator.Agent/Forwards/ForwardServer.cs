@@ -68,7 +68,7 @@ public sealed partial class ForwardServer
             Registered?.Invoke(serverId);
 
             using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var accept = AcceptStreamsAsync(session.Mux, sessionEnd.Token);
+            var accept = SessionLoops.AcceptStreamsAsync(session.Mux, ServeStreamAsync, sessionEnd.Token);
             try
             {
                 return await session.RunAsync(sessionEnd.Token).ConfigureAwait(false);
@@ -79,24 +79,6 @@ public sealed partial class ForwardServer
                 await accept.ConfigureAwait(false);
             }
         }
-    }
-
-    private async Task AcceptStreamsAsync(MuxSession mux, CancellationToken ct)
-    {
-        var inflight = new List<Task>();
-        try
-        {
-            while (await mux.AcceptStreamAsync(ct).ConfigureAwait(false) is { } stream)
-            {
-                inflight.RemoveAll(t => t.IsCompleted);
-                inflight.Add(ServeStreamAsync(stream, ct));
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-        }
-
-        await Task.WhenAll(inflight).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "registered as forward server {ServerId} on {Edge}")]

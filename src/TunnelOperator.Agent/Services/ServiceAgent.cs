@@ -31,39 +31,8 @@ public sealed partial class ServiceAgent(ServiceAgentOptions options, Uri edge, 
 
     public Uri Edge => edge;
 
-    public async Task<AgentOutcome> RunOnceAsync(Action<Uri, ServicesSynced> onSynced, CancellationToken cancellationToken)
-    {
-        Stream transport;
-        try
-        {
-            transport = await EdgeDialer.ConnectAsync(edge, options.CaCertificatePath, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return new AgentOutcome(AgentOutcomeKind.Stopped, "stopped");
-        }
-        catch (Exception e) when (e is SocketException or IOException or AuthenticationException)
-        {
-            return new AgentOutcome(AgentOutcomeKind.Unreachable, $"connect to {edge} failed: {e.Message}");
-        }
-
-        var mux = MuxSession.CreateClient(transport, MuxOptions.Default with { KeepAliveInterval = TimeSpan.FromSeconds(15) }, _time, loggerFactory.CreateLogger<MuxSession>());
-        await using (mux.ConfigureAwait(false))
-        {
-            try
-            {
-                return await RunSessionAsync(mux, onSynced, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return new AgentOutcome(AgentOutcomeKind.Stopped, "stopped");
-            }
-            catch (Exception e) when (e is IOException or WireProtocolException or ObjectDisposedException)
-            {
-                return new AgentOutcome(AgentOutcomeKind.Lost, $"connection to {edge} lost: {e.Message}");
-            }
-        }
-    }
+    public Task<AgentOutcome> RunOnceAsync(Action<Uri, ServicesSynced> onSynced, CancellationToken cancellationToken) =>
+        SessionLoops.ConnectAndRunAsync(edge, options.CaCertificatePath, options.ConnectTimeout, _time, loggerFactory, (mux, ct) => RunSessionAsync(mux, onSynced, ct), cancellationToken);
 
     private async Task<AgentOutcome> RunSessionAsync(MuxSession mux, Action<Uri, ServicesSynced> onSynced, CancellationToken ct)
     {
@@ -96,21 +65,10 @@ public sealed partial class ServiceAgent(ServiceAgentOptions options, Uri edge, 
         }
 
         onSynced(edge, answer.ServicesSynced);
-        using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var accept = AcceptStreamsAsync(mux, sessionEnd.Token);
-        var heartbeat = SendHeartbeatsAsync(control, heartbeatEvery, sessionEnd.Token);
-        AgentOutcome outcome;
-        try
-        {
-            outcome = await ReadControlAsync(control, sessionEnd.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            await sessionEnd.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(accept, heartbeat).ConfigureAwait(false);
-        }
-
-        return outcome with { WasReady = true };
+        return await SessionLoops.ServeReadySessionAsync(
+            mux, control, heartbeatEvery, _time, ServeStreamAsync, FromCancel,
+            error => LogEdgeError(_logger, edge.ToString(), error.Code.ToString(), error.Message),
+            ct).ConfigureAwait(false);
     }
 
     private static AgentOutcome Refusal(ServerMessage? answer, string otherwise) => answer?.KindCase switch
@@ -130,69 +88,6 @@ public sealed partial class ServiceAgent(ServiceAgentOptions options, Uri edge, 
             CancelReason.TenantRemoved => new AgentOutcome(AgentOutcomeKind.Refused, text, ErrorCode.PermissionDenied),
             _ => new AgentOutcome(AgentOutcomeKind.Lost, text),
         };
-    }
-
-    private async Task<AgentOutcome> ReadControlAsync(MessageChannel<ServerMessage, ClientMessage> control, CancellationToken ct)
-    {
-        string? lastError = null;
-        while (true)
-        {
-            ServerMessage? message;
-            try
-            {
-                message = await control.ReadAsync(ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return new AgentOutcome(AgentOutcomeKind.Stopped, "stopped");
-            }
-
-            switch (message?.KindCase)
-            {
-                case null:
-                    return new AgentOutcome(AgentOutcomeKind.Lost, lastError ?? "the edge closed the session");
-                case ServerMessage.KindOneofCase.Cancel:
-                    return FromCancel(message.Cancel);
-                case ServerMessage.KindOneofCase.Error:
-                    lastError = message.Error.Message;
-                    LogEdgeError(_logger, edge.ToString(), message.Error.Code.ToString(), message.Error.Message);
-                    break;
-            }
-        }
-    }
-
-    private async Task SendHeartbeatsAsync(MessageChannel<ServerMessage, ClientMessage> control, TimeSpan every, CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(every, _time);
-        ulong sequence = 0;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
-            {
-                await control.WriteAsync(new ClientMessage { Heartbeat = new Heartbeat { Sequence = ++sequence, SentUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds() } }, ct).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-        }
-    }
-
-    private async Task AcceptStreamsAsync(MuxSession mux, CancellationToken ct)
-    {
-        var inflight = new List<Task>();
-        try
-        {
-            while (await mux.AcceptStreamAsync(ct).ConfigureAwait(false) is { } stream)
-            {
-                inflight.RemoveAll(t => t.IsCompleted);
-                inflight.Add(ServeStreamAsync(stream, ct));
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-        }
-
-        await Task.WhenAll(inflight).ConfigureAwait(false);
     }
 
     private async Task ServeStreamAsync(MuxStream stream, CancellationToken ct)

@@ -67,82 +67,29 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
     }
 
     /// <summary>Opens a data stream to the agent for one public connection to <paramref name="tunnel"/>.</summary>
-    public async ValueTask<Stream> OpenDataStreamAsync(ActiveTunnel tunnel, string clientAddress, CancellationToken cancellationToken)
-    {
-        MuxStream stream = await _mux.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await StreamHeaders.WriteAsync(
-                stream,
-                new StreamHeader { TunnelId = tunnel.Id, Kind = StreamKind.Http, ClientAddress = clientAddress },
-                cancellationToken).ConfigureAwait(false);
-            return stream;
-        }
-        catch
-        {
-            stream.Abort();
-            throw;
-        }
-    }
+    public async ValueTask<Stream> OpenDataStreamAsync(ActiveTunnel tunnel, string clientAddress, CancellationToken cancellationToken) =>
+        await StreamHeaders.OpenAsync(_mux, new StreamHeader { TunnelId = tunnel.Id, Kind = StreamKind.Http, ClientAddress = clientAddress }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Serves the control stream until the agent goes away, the session is closed, or the
     /// edge shuts down.
     /// </summary>
-    public async Task RunAsync(CancellationToken stopping)
-    {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closing.Token);
-        var ct = linked.Token;
-        var recheck = RecheckTokenPeriodicallyAsync(ct);
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                var message = await _control.ReadAsync(ct).ConfigureAwait(false);
-                if (message is null)
-                {
-                    break;
-                }
+    public Task RunAsync(CancellationToken stopping) =>
+        ControlLoop.RunAsync(new ControlLoopSession("session", Id, _control, _mux, _edge.Time, _closing, HandleAsync, RecheckTokenPeriodicallyAsync, _logger), stopping);
 
-                switch (message.KindCase)
-                {
-                    case ClientMessage.KindOneofCase.OpenTunnel:
-                        await OpenTunnelAsync(message.OpenTunnel, ct).ConfigureAwait(false);
-                        break;
-                    case ClientMessage.KindOneofCase.Heartbeat:
-                        await SendAsync(new ServerMessage { Heartbeat = new Heartbeat { Sequence = message.Heartbeat.Sequence, SentUnixMs = _edge.Time.GetUtcNow().ToUnixTimeMilliseconds() } }, ct).ConfigureAwait(false);
-                        break;
-                    case ClientMessage.KindOneofCase.Cancel:
-                        await CloseTunnelsAsync(message.Cancel.TunnelId, ct).ConfigureAwait(false);
-                        break;
-                    case ClientMessage.KindOneofCase.RegisterForwardServer or ClientMessage.KindOneofCase.AttachForwardClient:
-                        await (_forwards ??= new AgentForwards(this, _mux, _edge)).HandleAsync(message, ct).ConfigureAwait(false);
-                        break;
-                    case ClientMessage.KindOneofCase.Hello:
-                        await SendErrorAsync(0, ErrorCode.FailedPrecondition, "hello was already exchanged on this session", ct).ConfigureAwait(false);
-                        return;
-                    default:
-                        // Unknown message kinds come from newer agents; ignoring them keeps old edges usable.
-                        break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    private async ValueTask HandleAsync(ClientMessage message, CancellationToken ct)
+    {
+        switch (message.KindCase)
         {
-        }
-        catch (WireProtocolException e)
-        {
-            LogProtocolViolation(_logger, Id, e.Message);
-            await _mux.GoAwayAsync(MuxGoAwayCode.ProtocolError, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            LogSessionLost(_logger, Id, e.Message);
-        }
-        finally
-        {
-            await _closing.CancelAsync().ConfigureAwait(false);
-            await recheck.ConfigureAwait(false);
+            case ClientMessage.KindOneofCase.OpenTunnel:
+                await OpenTunnelAsync(message.OpenTunnel, ct).ConfigureAwait(false);
+                break;
+            case ClientMessage.KindOneofCase.Cancel:
+                await CloseTunnelsAsync(message.Cancel.TunnelId, ct).ConfigureAwait(false);
+                break;
+            case ClientMessage.KindOneofCase.RegisterForwardServer or ClientMessage.KindOneofCase.AttachForwardClient:
+                await (_forwards ??= new AgentForwards(this, _mux, _edge)).HandleAsync(message, ct).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -370,12 +317,6 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "tunnel {Subdomain} taken over: session {OldSession} evicted by {NewSession}")]
     private static partial void LogTakeover(ILogger logger, string subdomain, string oldSession, string newSession);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "session {SessionId} broke the protocol: {Reason}")]
-    private static partial void LogProtocolViolation(ILogger logger, string sessionId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "session {SessionId} lost: {Reason}")]
-    private static partial void LogSessionLost(ILogger logger, string sessionId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "session {SessionId}: token check failed, keeping the session: {Reason}")]
     private static partial void LogRecheckFailed(ILogger logger, string sessionId, string reason);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TunnelOperator.Edge.Sessions;
 using TunnelOperator.Mux;
 using TunnelOperator.Protocol.Framing;
 using TunnelOperator.Protocol.V1;
@@ -58,72 +59,22 @@ public sealed partial class TenantSession : IServiceSession, IAsyncDisposable
 
     private L4Services L4 => _edge.L4;
 
-    public async ValueTask<MuxStream> OpenStreamAsync(StreamHeader header, CancellationToken cancellationToken)
-    {
-        var stream = await _mux.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await StreamHeaders.WriteAsync(stream, header, cancellationToken).ConfigureAwait(false);
-            return stream;
-        }
-        catch
-        {
-            stream.Abort();
-            await stream.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    public ValueTask<MuxStream> OpenStreamAsync(StreamHeader header, CancellationToken cancellationToken) =>
+        StreamHeaders.OpenAsync(_mux, header, cancellationToken);
 
-    public async Task RunAsync(CancellationToken stopping)
-    {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, _closing.Token);
-        var ct = linked.Token;
-        var recheck = RecheckPeriodicallyAsync(ct);
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                var message = await _control.ReadAsync(ct).ConfigureAwait(false);
-                if (message is null)
-                {
-                    break;
-                }
+    public Task RunAsync(CancellationToken stopping) =>
+        ControlLoop.RunAsync(new ControlLoopSession("tenant session", Id, _control, _mux, _edge.Time, _closing, HandleAsync, RecheckPeriodicallyAsync, _logger), stopping);
 
-                switch (message.KindCase)
-                {
-                    case ClientMessage.KindOneofCase.SyncServices:
-                        await SyncAsync(message.SyncServices, ct).ConfigureAwait(false);
-                        break;
-                    case ClientMessage.KindOneofCase.Heartbeat:
-                        await SendAsync(new ServerMessage { Heartbeat = new Heartbeat { Sequence = message.Heartbeat.Sequence, SentUnixMs = _edge.Time.GetUtcNow().ToUnixTimeMilliseconds() } }, ct).ConfigureAwait(false);
-                        break;
-                    case ClientMessage.KindOneofCase.OpenTunnel:
-                        await SendErrorAsync(message.OpenTunnel.RequestId, ErrorCode.InvalidArgument, "an invite-token agent declares its services with SyncServices; HTTP tunnels (OpenTunnel) need an API token", ct).ConfigureAwait(false);
-                        break;
-                    case ClientMessage.KindOneofCase.Hello:
-                        await SendErrorAsync(0, ErrorCode.FailedPrecondition, "hello was already exchanged on this session", ct).ConfigureAwait(false);
-                        return;
-                    default:
-                        break; // newer agents' messages; ignoring them keeps old edges usable
-                }
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+    private async ValueTask HandleAsync(ClientMessage message, CancellationToken ct)
+    {
+        switch (message.KindCase)
         {
-        }
-        catch (WireProtocolException e)
-        {
-            LogProtocolViolation(_logger, Id, e.Message);
-            await _mux.GoAwayAsync(MuxGoAwayCode.ProtocolError, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (IOException e)
-        {
-            LogSessionLost(_logger, Id, e.Message);
-        }
-        finally
-        {
-            await _closing.CancelAsync().ConfigureAwait(false);
-            await recheck.ConfigureAwait(false);
+            case ClientMessage.KindOneofCase.SyncServices:
+                await SyncAsync(message.SyncServices, ct).ConfigureAwait(false);
+                break;
+            case ClientMessage.KindOneofCase.OpenTunnel:
+                await SendErrorAsync(message.OpenTunnel.RequestId, ErrorCode.InvalidArgument, "an invite-token agent declares its services with SyncServices; HTTP tunnels (OpenTunnel) need an API token", ct).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -201,12 +152,6 @@ public sealed partial class TenantSession : IServiceSession, IAsyncDisposable
         await _control.DisposeAsync().ConfigureAwait(false);
         await _mux.DisposeAsync().ConfigureAwait(false);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "tenant session {SessionId} broke the protocol: {Reason}")]
-    private static partial void LogProtocolViolation(ILogger logger, string sessionId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "tenant session {SessionId} lost: {Reason}")]
-    private static partial void LogSessionLost(ILogger logger, string sessionId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "tenant session {SessionId}: standing check failed, keeping the session: {Reason}")]
     private static partial void LogRecheckFailed(ILogger logger, string sessionId, string reason);

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using TunnelOperator.Mux;
 using TunnelOperator.Protocol.V1;
 
 namespace TunnelOperator.Protocol.Framing;
@@ -17,6 +18,27 @@ public static class StreamHeaders
         header.WriteTo(output);
         output.Flush();
         await stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens a data stream on <paramref name="mux"/> and writes its header. A stream whose
+    /// header could not be sent is reset and released before the failure is rethrown.
+    /// </summary>
+    public static async ValueTask<MuxStream> OpenAsync(MuxSession mux, StreamHeader header, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mux);
+        var stream = await mux.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await WriteAsync(stream, header, cancellationToken).ConfigureAwait(false);
+            return stream;
+        }
+        catch
+        {
+            stream.Abort();
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>
