@@ -138,6 +138,13 @@ public sealed class WorkloadHarness : IAsyncLifetime
         {
             return null;
         }
+        catch (SocketException)
+        {
+            // A proxy with no ready backend may reset the connection right after accepting it;
+            // SocketsHttpHandler then reads the remote address of a dead socket and throws this
+            // unwrapped. Either way there was no answer.
+            return null;
+        }
     }
 
     /// <summary>One UDP request and its answer.</summary>
