@@ -101,6 +101,30 @@ public sealed class ControlPortTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NonTlsBytes_AreClosed_AndTheNextAgentStillConnects()
+    {
+        using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _edge.Server.ControlEndPoint!.Port), Ct);
+            await socket.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), SocketFlags.None, Ct);
+
+            // The handshake fails on the first record; the edge closes without answering HTTP.
+            var buffer = new byte[256];
+            int read;
+            do
+            {
+                read = await socket.ReceiveAsync(buffer, SocketFlags.None, Ct);
+            }
+            while (read > 0 && buffer[0] == 21); // a TLS alert may come before the close
+            Assert.Equal(0, read);
+        }
+
+        var (token, _, _) = await _edge.CreateUserAsync("after-garbage@example.com");
+        await using var agent = _edge.StartAgent(token, _origin.Url, name: "after");
+        Assert.StartsWith("https://after-", (await agent.NextOpenedAsync()).PublicUrl, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stop_ClosesTheControlPort()
     {
         var port = _edge.Server.ControlEndPoint!.Port;
