@@ -18,7 +18,8 @@ namespace TunnelOperator.Mux.Transport;
 /// <item>A write returns once its bytes are sent or queued; writers wait only while more than
 ///   <see cref="MaxPending"/> bytes are queued (back-pressure from a slow peer).</item>
 /// <item><see cref="FlushAsync(CancellationToken)"/> does not wait for the send: queued bytes
-///   are always on their way. Disposing waits up to <see cref="CloseGrace"/> for them.</item>
+///   are always on their way. <see cref="WhenSentAsync"/> waits for them; disposing waits up to
+///   <see cref="CloseGrace"/> for them, then closes the socket.</item>
 /// <item>A failed send fails every later write with the same error.</item>
 /// </list>
 /// One writer and one reader at a time, as for any stream (TLS serialises its writes).
@@ -39,8 +40,10 @@ public sealed class CoalescingSocketStream : Stream
 
     private readonly Socket _socket;
     private readonly Lock _gate = new();
-    private ArrayBufferWriter<byte> _pending = new(64 * 1024);
-    private ArrayBufferWriter<byte> _spare = new(64 * 1024);
+    // They start small (an edge may hold thousands of idle agent connections) and grow to what
+    // the session's load queues between two sends, at most about MaxPending plus one write.
+    private ArrayBufferWriter<byte> _pending = new(4 * 1024);
+    private ArrayBufferWriter<byte> _spare = new(4 * 1024);
     private bool _sending; // guarded by _gate: a writer or the send task owns the socket's send side
     private Exception? _failure; // guarded by _gate
     private TaskCompletionSource? _taken; // guarded by _gate: completed when the sender takes the queue (back-pressure)
