@@ -132,7 +132,7 @@ internal sealed partial class ControlPortListener : IAsyncDisposable
                 return;
             }
 
-            handedOff = _http.TryHandOff(tls, local, remote);
+            handedOff = _http.TryHandOff(tls, client, local, remote);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException or ObjectDisposedException)
         {

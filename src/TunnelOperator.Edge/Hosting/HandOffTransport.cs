@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
@@ -25,8 +26,8 @@ internal sealed class HandOffEndPoint(string name) : EndPoint
     internal ChannelReader<ConnectionContext> Accepted => _queue.Reader;
 
     /// <summary>Hands a TLS connection to Kestrel; false once Kestrel has stopped listening (the caller closes it).</summary>
-    public bool TryHandOff(SslStream tls, EndPoint? local, EndPoint? remote) =>
-        _queue.Writer.TryWrite(new HandedOffConnection(tls, local, remote));
+    public bool TryHandOff(SslStream tls, Socket socket, EndPoint? local, EndPoint? remote) =>
+        _queue.Writer.TryWrite(new HandedOffConnection(tls, socket, local, remote));
 
     internal void Complete() => _queue.Writer.TryComplete();
 
@@ -85,14 +86,16 @@ internal sealed class HandedOffConnection : ConnectionContext, ITlsConnectionFea
     private static long s_nextId;
 
     private readonly SslStream _tls;
+    private readonly Socket _socket;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly CancellationTokenSource _closed = new();
     private int _disposed;
 
-    public HandedOffConnection(SslStream tls, EndPoint? local, EndPoint? remote)
+    public HandedOffConnection(SslStream tls, Socket socket, EndPoint? local, EndPoint? remote)
     {
         _tls = tls;
+        _socket = socket;
         _input = PipeReader.Create(tls, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
         _output = PipeWriter.Create(tls, new StreamPipeWriterOptions(leaveOpen: true));
         Transport = new Duplex(_input, _output);
@@ -121,7 +124,7 @@ internal sealed class HandedOffConnection : ConnectionContext, ITlsConnectionFea
     public override void Abort(ConnectionAbortedException abortReason)
     {
         _input.CancelPendingRead();
-        _tls.Dispose(); // fails pending reads and writes at once
+        _socket.Dispose(); // fails pending reads and writes at once, without waiting for queued sends
         SignalClosed();
     }
 
