@@ -23,11 +23,15 @@ internal sealed class UdpFlow : IDisposable
     private readonly CancellationTokenSource _closed = new();
     private long _lastActivity;
 
-    public UdpFlow(IPEndPoint client, long now)
+    public UdpFlow(SocketAddress address, long now)
     {
-        Client = client;
+        Address = address;
+        Client = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address);
         _lastActivity = now;
     }
+
+    /// <summary>The client's address as the socket calls take it (no conversion per datagram).</summary>
+    public SocketAddress Address { get; }
 
     public IPEndPoint Client { get; }
 
@@ -90,7 +94,7 @@ internal sealed class UdpFlow : IDisposable
     private const int BatchBytes = 64 * 1024;
 
     /// <summary>Agent → client: sends each framed datagram the agent writes back to the client.</summary>
-    public async Task PumpToClientAsync(MuxStream stream, Func<ReadOnlyMemory<byte>, IPEndPoint, CancellationToken, ValueTask> send, Action<long> touched, Func<long> now)
+    public async Task PumpToClientAsync(MuxStream stream, Func<ReadOnlyMemory<byte>, SocketAddress, CancellationToken, ValueTask> send, Action<long> touched, Func<long> now)
     {
         var ct = _closed.Token;
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
@@ -114,7 +118,7 @@ internal sealed class UdpFlow : IDisposable
                         payload = scratch.AsMemory(0, (int)datagram.Length);
                     }
 
-                    await send(payload, Client, ct).ConfigureAwait(false);
+                    await send(payload, Address, ct).ConfigureAwait(false);
                     touched(now());
                 }
 

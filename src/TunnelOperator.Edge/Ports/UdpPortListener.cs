@@ -26,7 +26,8 @@ internal sealed partial class UdpPortListener : IAsyncDisposable
     private readonly ServiceRoute _route;
     private readonly EdgeServices _edge;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<IPEndPoint, UdpFlow> _flows = new();
+    // Keyed by the raw socket address, so a datagram from a known client costs no IPEndPoint.
+    private readonly ConcurrentDictionary<SocketAddress, UdpFlow> _flows = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiving;
     private readonly Task _reaping;
@@ -70,13 +71,13 @@ internal sealed partial class UdpPortListener : IAsyncDisposable
     {
         var ct = _stop.Token;
         var buffer = GC.AllocateUninitializedArray<byte>(DatagramFrames.MaxDatagram, pinned: true);
-        EndPoint any = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var from = new SocketAddress(_socket.AddressFamily);
         while (!ct.IsCancellationRequested)
         {
-            SocketReceiveFromResult received;
+            int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, ct).ConfigureAwait(false);
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, from, ct).ConfigureAwait(false);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize)
             {
@@ -87,11 +88,10 @@ internal sealed partial class UdpPortListener : IAsyncDisposable
                 break;
             }
 
-            var client = (IPEndPoint)received.RemoteEndPoint;
             var now = _edge.Time.GetTimestamp();
-            if (!_flows.TryGetValue(client, out var flow))
+            if (!_flows.TryGetValue(from, out var flow))
             {
-                flow = StartFlow(client, now);
+                flow = StartFlow(Copy(from), now);
                 if (flow is null)
                 {
                     continue;
@@ -99,15 +99,23 @@ internal sealed partial class UdpPortListener : IAsyncDisposable
             }
 
             flow.Touch(now);
-            flow.TryEnqueue(buffer.AsSpan(0, received.ReceivedBytes));
+            flow.TryEnqueue(buffer.AsSpan(0, received));
         }
     }
 
-    private UdpFlow? StartFlow(IPEndPoint client, long now)
+    // The receive call reuses its SocketAddress; a flow keeps a copy as its key.
+    private static SocketAddress Copy(SocketAddress address)
+    {
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+
+    private UdpFlow? StartFlow(SocketAddress client, long now)
     {
         if (_flows.Count >= _edge.Options.L4.MaxUdpSessionsPerPort)
         {
-            LogOverCapacity(_logger, _route.Port, client.ToString());
+            LogOverCapacity(_logger, _route.Port, new IPEndPoint(IPAddress.Any, 0).Create(client).ToString() ?? "unknown");
             return null;
         }
 
@@ -148,7 +156,7 @@ internal sealed partial class UdpPortListener : IAsyncDisposable
         finally
         {
             flow.Dispose();
-            _flows.TryRemove(new KeyValuePair<IPEndPoint, UdpFlow>(flow.Client, flow));
+            _flows.TryRemove(new KeyValuePair<SocketAddress, UdpFlow>(flow.Address, flow));
             if (stream is not null)
             {
                 stream.Abort();
@@ -157,7 +165,7 @@ internal sealed partial class UdpPortListener : IAsyncDisposable
         }
     }
 
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint client, CancellationToken ct) =>
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, SocketAddress client, CancellationToken ct) =>
         await _socket.SendToAsync(datagram, SocketFlags.None, client, ct).ConfigureAwait(false);
 
     private async Task ReapLoopAsync()
