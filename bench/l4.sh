@@ -73,28 +73,17 @@ grep -q "tunnelctl agent ready" "$work/agent.log" || { echo "agent did not start
 wait_tcp "$HAPROXY_ECHO"; wait_tcp "$NGINX"; wait_tcp "$TUNNEL_ECHO"
 
 declare -A tcp udp udploss rate p50 p99 errs
-# iperf3 serves one test at a time and may still be closing the previous one: retry on "busy".
-iperf_json() {
-  local out
-  for _ in 1 2 3 4 5; do
-    out=$(iperf3 -c 127.0.0.1 -p "$1" -t "$DURATION" -J "${@:2}" 2>/dev/null || true)
-    grep -q '"error"' <<<"$out" || { echo "$out"; return; }
-    sleep 1
-  done
-  echo "iperf3 to port $1 failed: $(grep '"error"' <<<"$out")" >&2
-  echo "$out"
-}
 # Warm-up before each measured TCP run: pools fill and the .NET programs' tiered JIT settles
 # (a 2 s warm-up left part of that inside the measurement). Not counted in the CPU figures.
 warm_iperf() { iperf_json "$1" -t "$WARMUP" >/dev/null; }
 run_iperf() { # name port
   local name=$1 port=$2 out
-  out=$(iperf_json "$port")
+  out=$(iperf_json "$port" -t "$DURATION")
   tcp[$name]=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.2f" % (d["end"]["sum_received"]["bits_per_second"]/1e9))' <<<"$out" 2>/dev/null || echo 0)
 }
 run_iperf_udp() { # name port
   local name=$1 port=$2 out
-  out=$(iperf_json "$port" -u -b 0 -l 1400)
+  out=$(iperf_json "$port" -t "$DURATION" -u -b 0 -l 1400)
   read -r udp[$name] udploss[$name] < <(python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["end"]["sum"]; print("%.2f %.1f" % (s["bits_per_second"]/1e9 * (1 - s["lost_percent"]/100), s["lost_percent"]))' <<<"$out" 2>/dev/null || echo "0 100")
 }
 run_conn() { # name port

@@ -45,3 +45,36 @@ NGINX
   answer=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$1/")
   [ "$answer" = "200 1024" ] || { echo "the origin answered '$answer', not '200 1024'" >&2; exit 1; }
 }
+
+# Context switches of all live threads of a process: each thread hand-off costs a wake-up and a switch.
+ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
+
+# One iperf3 client run against 127.0.0.1:<port> as JSON (further arguments go to iperf3, -t
+# included). iperf3 serves one test at a time and may still be closing the previous one: a
+# "busy" answer is retried.
+iperf_json() {
+  local port=$1 out
+  for _ in 1 2 3 4 5; do
+    out=$(iperf3 -c 127.0.0.1 -p "$port" -J "${@:2}" 2>/dev/null || true)
+    grep -q '"error"' <<<"$out" || { echo "$out"; return; }
+    sleep 1
+  done
+  echo "iperf3 to port $port failed: $(grep '"error"' <<<"$out")" >&2
+  echo "$out"
+}
+
+# perf reports for the edge and the agent of <perf.data dir> <edge pid> <agent pid> <rows>:
+# top symbols (<name>-self.txt) and libraries (<name>-dso.txt) per program, the symbols printed.
+perf_reports() {
+  local out=$1 rows=$4 who name pid
+  for who in edge:$2 agent:$3; do
+    name=${who%%:*}; pid=${who#*:}
+    perf report -i "$out/perf.data" --pid "$pid" --no-children --percentage relative --sort dso,sym --stdio 2>/dev/null | grep -v '^$' > "$out/$name-self.txt" || true
+    perf report -i "$out/perf.data" --pid "$pid" --no-children --percentage relative --sort dso --stdio 2>/dev/null | grep -v '^$' > "$out/$name-dso.txt" || true
+  done
+  echo "perf: $out/perf.data; top symbols per program in $out/{edge,agent}-self.txt, by library in $out/{edge,agent}-dso.txt"
+  for name in edge agent; do
+    echo "--- $name: top self time"
+    grep -m "$rows" -E '^ +[0-9.]+%' "$out/$name-self.txt" || true
+  done
+}

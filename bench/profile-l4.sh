@@ -24,10 +24,7 @@ mkdir -p "$OUT"
 work=$(mktemp -d /tmp/tunnel-profile-l4.XXXXXX)
 . "$root/bench/lib.sh"
 trap cleanup EXIT
-[ -n "${PROFILE_KEEP:-}" ] && trap "for p in \"\${pids[@]}\"; do kill \$p 2>/dev/null; done; echo kept \$work" EXIT
 TICK=$(getconf CLK_TCK)
-# Context switches of all live threads: each thread hand-off costs a wake-up and a switch.
-ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
 
 IPERF=$(free_port); TUNNEL=$(free_port); HTTP=$(free_port); HTTPS=$(free_port); CONTROL=$(free_port); ADMIN=$(free_port)
 iperf3 -s -B 127.0.0.1 -p "$IPERF" > "$work/iperf3.log" 2>&1 & pids+=($!)
@@ -38,7 +35,7 @@ extra_env=(${PROFILE_ENV:-})
 [ -n "${PROFILE_PERF:-}" ] && extra_env+=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
 env TUNNELD_LOG=warn "${extra_env[@]}" "$BIN/tunneld" serve --base-host localhost --data-dir "$work/edge" \
   --http-addr "127.0.0.1:$HTTP" --https-addr "127.0.0.1:$HTTPS" --control-addr "127.0.0.1:$CONTROL" \
-  --admin-addr "127.0.0.1:$ADMIN" --ports-bind-addr 127.0.0.1 --advertise-url "https://localhost:$CONTROL" > "$work/tunneld.log" 2>&1 & EDGE=$!; pids+=($EDGE)
+  --admin-addr "127.0.0.1:$ADMIN" --ports-bind-addr 127.0.0.1 > "$work/tunneld.log" 2>&1 & EDGE=$!; pids+=($EDGE)
 wait_http "http://127.0.0.1:$ADMIN/healthz"
 TOKEN=$("$BIN/tunneld" invite create --name bench --data-dir "$work/edge" | tail -n 1)
 env TUNNEL_LOG=warn TUNNEL_INVITE_TOKEN="$TOKEN" TUNNEL_CA_CERT="$work/edge/ca.crt" "${extra_env[@]}" \
@@ -51,16 +48,7 @@ wait_tcp "$TUNNEL"
 
 direction=(); [ -n "${PROFILE_REVERSE:-}" ] && direction=(-R)
 [ -n "${PROFILE_UDP:-}" ] && direction+=(-u -b 0 -l 1400)
-# iperf3 serves one test at a time and may still be closing the previous one: retry on "busy".
-run_iperf() {
-  local out
-  for _ in 1 2 3 4 5; do
-    out=$(iperf3 -c 127.0.0.1 -p "$TUNNEL" -t "$1" -J "${direction[@]}" 2>/dev/null || true)
-    grep -q '"error"' <<<"$out" || { echo "$out"; return; }
-    sleep 0.5
-  done
-  echo "$out"
-}
+run_iperf() { iperf_json "$TUNNEL" -t "$1" "${direction[@]}"; }
 run_iperf 3 >/dev/null # warm-up: tiered compilation and pools settle
 
 echo "tunnel ${PROFILE_UDP:+UDP}${PROFILE_UDP:-TCP} under iperf3 (1 stream${PROFILE_REVERSE:+, reverse}), ${DURATION}s x $ROUNDS rounds, $(nproc) cores, bin: $BIN ${PROFILE_ENV:+(env: $PROFILE_ENV)}"
@@ -90,14 +78,5 @@ done
 echo "RSS after the run: edge $(rss_mb $EDGE) MiB, agent $(rss_mb $AGENT) MiB"
 
 if [ -n "${PROFILE_PERF:-}" ]; then
-  for who in edge:$EDGE agent:$AGENT; do
-    name=${who%%:*}; pid=${who#*:}
-    perf report -i "$OUT/perf.data" --pid "$pid" --no-children --percentage relative --sort dso,sym --stdio 2>/dev/null | grep -v '^$' > "$OUT/$name-self.txt" || true
-    perf report -i "$OUT/perf.data" --pid "$pid" --no-children --percentage relative --sort dso --stdio 2>/dev/null | grep -v '^$' > "$OUT/$name-dso.txt" || true
-  done
-  echo "perf: $OUT/perf.data; top symbols per program in $OUT/{edge,agent}-self.txt, by library in $OUT/{edge,agent}-dso.txt"
-  for name in edge agent; do
-    echo "--- $name: top self time"
-    grep -E '^ +[0-9.]+%' "$OUT/$name-self.txt" | head -30
-  done
+  perf_reports "$OUT" "$EDGE" "$AGENT" 30
 fi

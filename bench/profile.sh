@@ -27,8 +27,6 @@ work=$(mktemp -d /tmp/tunnel-profile.XXXXXX)
 . "$root/bench/lib.sh"
 trap cleanup EXIT
 
-# Context switches of all live threads: thread hand-offs are a large part of the cost here.
-ctx_switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
 TICK=$(getconf CLK_TCK)
 
 ORIGIN=$(free_port); HTTP=$(free_port); HTTPS=$(free_port); CONTROL=$(free_port); ADMIN=$(free_port)
@@ -80,14 +78,5 @@ done
 echo "RSS after the run: edge $(rss_mb $EDGE) MiB, agent $(rss_mb $AGENT) MiB"
 
 if [ -n "${PROFILE_PERF:-}" ]; then
-  for who in edge:$EDGE agent:$AGENT; do
-    name=${who%%:*}; pid=${who#*:}
-    perf report -i "$OUT/perf.data" --pid "$pid" --no-children --percentage relative --sort dso,sym --stdio 2>/dev/null | grep -v '^$' > "$OUT/$name-self.txt" || true
-    perf report -i "$OUT/perf.data" --pid "$pid" --no-children --percentage relative --sort dso --stdio 2>/dev/null | grep -v '^$' > "$OUT/$name-dso.txt" || true
-  done
-  echo "perf: $OUT/perf.data; top symbols per program in $OUT/{edge,agent}-self.txt, by library in $OUT/{edge,agent}-dso.txt"
-  for name in edge agent; do
-    echo "--- $name: top self time"
-    grep -E '^ +[0-9.]+%' "$OUT/$name-self.txt" | head -25
-  done
+  perf_reports "$OUT" "$EDGE" "$AGENT" 25
 fi

@@ -104,7 +104,7 @@ public static class StreamSplice
     }
 
     /// <summary>Tells the destination's reader that no more bytes come, where the stream type allows it.</summary>
-    private static async Task HalfCloseAsync(Stream destination, CancellationToken ct)
+    public static async Task HalfCloseAsync(Stream destination, CancellationToken ct)
     {
         switch (destination)
         {

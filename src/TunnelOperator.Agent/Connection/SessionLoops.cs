@@ -98,8 +98,23 @@ public static class SessionLoops
         }
     }
 
-    private static async Task<AgentOutcome> ReadControlAsync(MessageChannel<ServerMessage, ClientMessage> control, Func<Cancel, AgentOutcome> onCancel, Action<Error> onError, CancellationToken ct)
+    /// <summary>The edge's Cancel as the outcome of a session that reconnects: lost, with the edge's reason.</summary>
+    public static AgentOutcome LostOnCancel(Cancel cancel)
     {
+        ArgumentNullException.ThrowIfNull(cancel);
+        return new AgentOutcome(AgentOutcomeKind.Lost, cancel.Message.Length > 0 ? cancel.Message : cancel.Reason.ToString());
+    }
+
+    /// <summary>
+    /// Reads the control stream of a ready session until the edge closes it or cancels (the
+    /// outcome), logging errors it reports on the way through <paramref name="onError"/>.
+    /// Heartbeat answers are read and dropped here.
+    /// </summary>
+    public static async Task<AgentOutcome> ReadControlAsync(MessageChannel<ServerMessage, ClientMessage> control, Func<Cancel, AgentOutcome> onCancel, Action<Error> onError, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        ArgumentNullException.ThrowIfNull(onCancel);
+        ArgumentNullException.ThrowIfNull(onError);
         string? lastError = null;
         while (true)
         {

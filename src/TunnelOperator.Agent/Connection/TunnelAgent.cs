@@ -80,7 +80,7 @@ public sealed partial class TunnelAgent(TunnelClientOptions options, ILoggerFact
 
         return await SessionLoops.ServeReadySessionAsync(
             mux, control, heartbeatEvery, _time, ServeStreamAsync,
-            cancel => new AgentOutcome(AgentOutcomeKind.Lost, cancel.Message.Length > 0 ? cancel.Message : cancel.Reason.ToString()),
+            SessionLoops.LostOnCancel,
             error => LogEdgeError(_logger, error.Code.ToString(), error.Message),
             cancellationToken).ConfigureAwait(false);
     }

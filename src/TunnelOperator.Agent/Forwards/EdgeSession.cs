@@ -138,7 +138,8 @@ internal sealed partial class EdgeSession : IAsyncDisposable
         var heartbeats = SessionLoops.SendHeartbeatsAsync(_control, _heartbeatEvery, _time, end.Token);
         try
         {
-            return await ReadControlAsync(end.Token).ConfigureAwait(false);
+            var outcome = await SessionLoops.ReadControlAsync(_control, SessionLoops.LostOnCancel, error => LogEdgeError(_logger, error.Code.ToString(), error.Message), end.Token).ConfigureAwait(false);
+            return outcome.Kind == AgentOutcomeKind.Stopped ? outcome : outcome with { WasReady = true };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -152,27 +153,6 @@ internal sealed partial class EdgeSession : IAsyncDisposable
         {
             await end.CancelAsync().ConfigureAwait(false);
             await heartbeats.ConfigureAwait(false);
-        }
-    }
-
-    private async Task<AgentOutcome> ReadControlAsync(CancellationToken ct)
-    {
-        string? lastError = null;
-        while (true)
-        {
-            var message = await _control.ReadAsync(ct).ConfigureAwait(false);
-            switch (message?.KindCase)
-            {
-                case null:
-                    return new AgentOutcome(AgentOutcomeKind.Lost, lastError ?? "the edge closed the session", WasReady: true);
-                case ServerMessage.KindOneofCase.Cancel:
-                    var reason = message.Cancel.Message.Length > 0 ? message.Cancel.Message : message.Cancel.Reason.ToString();
-                    return new AgentOutcome(AgentOutcomeKind.Lost, reason, WasReady: true);
-                case ServerMessage.KindOneofCase.Error:
-                    lastError = message.Error.Message;
-                    LogEdgeError(_logger, message.Error.Code.ToString(), message.Error.Message);
-                    break;
-            }
         }
     }
 

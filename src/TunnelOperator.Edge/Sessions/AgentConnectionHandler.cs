@@ -40,7 +40,7 @@ public sealed partial class AgentConnectionHandler(EdgeServices edge)
         var tls = connection.Features.Get<ISslStreamFeature>()?.SslStream;
         return tls is null
             ? HandleAsync(connection.Transport, connection.RemoteEndPoint, stopping)
-            : RunAsync(options => MuxSession.CreateServer(tls, options, edge.Time, edge.LoggerFactory.CreateLogger<MuxSession>()), connection.RemoteEndPoint, stopping);
+            : HandleAsync(tls, connection.RemoteEndPoint, stopping);
     }
 
     /// <summary>Serves an agent connection on a TLS stream the control port accepted itself; the session owns and disposes it.</summary>

@@ -107,7 +107,7 @@ public static class BufferedSplice
                 }
             }
 
-            await HalfCloseAsync(destination, ct).ConfigureAwait(false);
+            await StreamSplice.HalfCloseAsync(destination, ct).ConfigureAwait(false);
             await reader.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (IsNetworkFailure(e))
@@ -124,7 +124,7 @@ public static class BufferedSplice
         {
             // Straight from the stream's receive buffer to the destination, flushed per batch.
             await source.CopyToAsync(destination, ct).ConfigureAwait(false);
-            await HalfCloseAsync(destination, ct).ConfigureAwait(false);
+            await StreamSplice.HalfCloseAsync(destination, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (IsNetworkFailure(e))
         {
@@ -134,20 +134,4 @@ public static class BufferedSplice
 
     private static bool IsNetworkFailure(Exception e) =>
         e is IOException or OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException or NotSupportedException;
-
-    private static async Task HalfCloseAsync(Stream destination, CancellationToken ct)
-    {
-        switch (destination)
-        {
-            case MuxStream mux:
-                await mux.CompleteWritesAsync(ct).ConfigureAwait(false);
-                break;
-            case NetworkStream network:
-                network.Socket.Shutdown(SocketShutdown.Send);
-                break;
-            case SslStream tls:
-                await tls.ShutdownAsync().ConfigureAwait(false);
-                break;
-        }
-    }
 }

@@ -116,10 +116,8 @@ internal static class Payload
     /// </summary>
     public static async Task<long> ReadVerifiedAsync(Stream stream, int seed, int bufferSize = 64 * 1024, Action<long>? progress = null)
     {
-        var block = SharedBlock;
         var buffer = new byte[bufferSize];
         long count = 0;
-        var offset = StartOffset(seed);
         while (true)
         {
             var read = await stream.ReadAsync(buffer, Within.Token);
@@ -128,19 +126,7 @@ internal static class Payload
                 return count;
             }
 
-            var checkedBytes = 0;
-            while (checkedBytes < read)
-            {
-                var length = Math.Min(read - checkedBytes, block.Length - offset);
-                if (!buffer.AsSpan(checkedBytes, length).SequenceEqual(block.AsSpan(offset, length)))
-                {
-                    throw new Xunit.Sdk.XunitException($"stream {seed}: wrong bytes near offset {count + checkedBytes}");
-                }
-
-                checkedBytes += length;
-                offset = (offset + length) % block.Length;
-            }
-
+            CheckBlocks(seed, count, buffer.AsSpan(0, read));
             count += read;
             progress?.Invoke(count);
         }
