@@ -5,12 +5,14 @@
 #   tunnel  - wrk/h2load -> tunneld (plain HTTP port) -> mux stream -> tunnelctl -> origin
 # Two measurements per path: saturated throughput (wrk, 50 connections) and latency at a
 # fixed 1,000 req/s (h2load --rps, per-request log -> p50/p99). Prints ratios at the end.
+#   BIN=dir: run the tunneld and tunnelctl in dir instead of bin/ (A/B two builds)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 DURATION=${BENCH_DURATION:-10}
 CONNECTIONS=${BENCH_CONNECTIONS:-50}
 WARMUP=${BENCH_WARMUP:-8}
+BIN=$(cd "${BIN:-bin}" && pwd)
 work=$(mktemp -d /tmp/tunnel-bench.XXXXXX)
 . "$root/bench/lib.sh"
 trap cleanup EXIT
@@ -24,13 +26,13 @@ start_origin "$ORIGIN" "
     location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection \"\"; }
   }"
 
-bin/tunneld admin create-user --email bench@example.com --data-dir "$work/edge" >/dev/null
-TOKEN=$(bin/tunneld admin issue-token --email bench@example.com --name bench --data-dir "$work/edge" | tail -n 1)
-TUNNELD_LOG=warn bin/tunneld serve --base-host localhost --data-dir "$work/edge" \
+"$BIN/tunneld" admin create-user --email bench@example.com --data-dir "$work/edge" >/dev/null
+TOKEN=$("$BIN/tunneld" admin issue-token --email bench@example.com --name bench --data-dir "$work/edge" | tail -n 1)
+TUNNELD_LOG=warn "$BIN/tunneld" serve --base-host localhost --data-dir "$work/edge" \
   --http-addr "127.0.0.1:$HTTP" --https-addr "127.0.0.1:$HTTPS" --control-addr "127.0.0.1:$CONTROL" \
   --admin-addr "127.0.0.1:$ADMIN" --max-concurrent 10000 > "$work/tunneld.log" 2>&1 & EDGE_PID=$!; pids+=($EDGE_PID)
 wait_http "http://127.0.0.1:$ADMIN/healthz"
-HOME="$work" TUNNEL_LOG=warn bin/tunnelctl tunnel --url "http://127.0.0.1:$ORIGIN" --name bench \
+HOME="$work" TUNNEL_LOG=warn "$BIN/tunnelctl" tunnel --url "http://127.0.0.1:$ORIGIN" --name bench \
   --endpoint "https://localhost:$CONTROL" --ca-cert "$work/edge/ca.crt" --token "$TOKEN" > "$work/agent.log" 2>&1 & AGENT_PID=$!; pids+=($AGENT_PID)
 for _ in $(seq 1 200); do grep -q "public URL" "$work/agent.log" && break; sleep 0.05; done
 SUB=$(sed -n 's#public URL: https://\([^.]*\)\..*#\1#p' "$work/agent.log")
