@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using TunnelOperator.Agent.Connection;
 using TunnelOperator.Mux;
@@ -21,8 +22,9 @@ public sealed record ForwardClientStatus(ForwardServerState ServerState, DateTim
 /// <item>connect and authenticate to the edge like any agent, attach as a forward client;</item>
 /// <item>probe: one forward stream with <c>probe</c> set, so a wrong server ID, token or source
 ///   is reported at start rather than at the first connection;</item>
-/// <item>per local connection or UDP peer: ForwardOpen + ForwardRequest in one write, wait for
-///   the ForwardReply, then splice bytes or frame datagrams;</item>
+/// <item>per local connection or UDP peer: ForwardOpen, the server's challenge, a
+///   ForwardRequest that proves the token without sending it, the ForwardReply, then splice
+///   bytes or frame datagrams;</item>
 /// <item>the local port stays open while the edge session reconnects with backoff.</item>
 /// </list>
 /// </summary>
@@ -33,6 +35,7 @@ public sealed partial class ForwardClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Socket _listener;
+    private readonly byte[] _tokenKey;
     private readonly Lock _gate = new();
     private EdgeSession? _session;
     private TaskCompletionSource<EdgeSession> _sessionReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -41,6 +44,7 @@ public sealed partial class ForwardClient : IAsyncDisposable
     private ForwardClient(ForwardClientOptions options, Socket listener, ILoggerFactory loggerFactory, TimeProvider time)
     {
         _options = options;
+        _tokenKey = ForwardProof.KeyOf(options.AuthToken);
         _listener = listener;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ForwardClient>();
@@ -175,8 +179,10 @@ public sealed partial class ForwardClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens a forward stream to the server: ForwardOpen and ForwardRequest in one write, then
-    /// the reply (from the edge, or from the server). Failures come back as a reply too.
+    /// Opens a forward stream to the server: ForwardOpen; the server's challenge; a
+    /// ForwardRequest proving the token (<see cref="ForwardProof"/>); then the final reply.
+    /// The edge may answer ForwardOpen itself (unknown or offline server): that reply is final.
+    /// Failures come back as a reply too.
     /// </summary>
     private async Task<ForwardOpened> OpenForwardAsync(bool probe, CancellationToken ct)
     {
@@ -207,11 +213,29 @@ public sealed partial class ForwardClient : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
         {
-            await stream.WriteAsync(ForwardFraming.Encode(
-                new ForwardOpen { ServerId = _options.ServerId },
-                new ForwardRequest { AuthToken = _options.AuthToken, Source = _options.Source.ToString(), Probe = probe }), linked.Token).ConfigureAwait(false);
+            await ForwardFraming.WriteAsync(stream, new ForwardOpen { ServerId = _options.ServerId }, linked.Token).ConfigureAwait(false);
             var frame = await ForwardFraming.ReadAsync(reader, ForwardReply.Parser, linked.Token).ConfigureAwait(false);
-            if (frame.Message is { } reply)
+            if (frame.Message is { Status: ForwardStatus.Challenge } challenge)
+            {
+                // The server speaks first; the edge's own answers (unknown or offline server)
+                // are final replies instead.
+                if (challenge.Challenge.Length != ForwardProof.ChallengeLength)
+                {
+                    await ForwardOpened.DisposeAsync(stream, reader).ConfigureAwait(false);
+                    return ForwardOpened.Failed($"the forward server sent a challenge of {challenge.Challenge.Length} bytes instead of {ForwardProof.ChallengeLength}; client and server versions may differ");
+                }
+
+                var source = _options.Source.ToString();
+                await ForwardFraming.WriteAsync(stream, new ForwardRequest
+                {
+                    Source = source,
+                    Probe = probe,
+                    TokenProof = ByteString.CopyFrom(ForwardProof.Compute(_tokenKey, challenge.Challenge.Span, source, probe)),
+                }, linked.Token).ConfigureAwait(false);
+                frame = await ForwardFraming.ReadAsync(reader, ForwardReply.Parser, linked.Token).ConfigureAwait(false);
+            }
+
+            if (frame.Message is { } reply && reply.Status != ForwardStatus.Challenge)
             {
                 return new ForwardOpened(stream, reader, reply);
             }

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using TunnelOperator.Agent.Connection;
 using TunnelOperator.Mux;
@@ -13,9 +14,9 @@ namespace TunnelOperator.Agent.Forwards;
 public sealed partial class ForwardServer
 {
     /// <summary>
-    /// One forward stream: header, request, checks, dial, reply, then TCP bytes or UDP frames.
-    /// Every refusal is a ForwardReply the client can show; nothing is dialled before the token
-    /// and the source have passed.
+    /// One forward stream: header, challenge, request, checks, dial, reply, then TCP bytes or
+    /// UDP frames. Every refusal is a ForwardReply the client can show; nothing is dialled
+    /// before the token proof (<see cref="ForwardProof"/>) and the source have passed.
     /// </summary>
     private async Task ServeStreamAsync(MuxStream stream, CancellationToken ct)
     {
@@ -34,6 +35,13 @@ public sealed partial class ForwardServer
                 }
 
                 reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+                var challenge = ForwardProof.NewChallenge();
+                await ForwardFraming.WriteAsync(stream, new ForwardReply
+                {
+                    Status = ForwardStatus.Challenge,
+                    Message = "prove an auth token for this challenge",
+                    Challenge = ByteString.CopyFrom(challenge),
+                }, ct).ConfigureAwait(false);
                 var request = await ReadRequestAsync(reader, ct).ConfigureAwait(false);
                 if (request is null)
                 {
@@ -42,9 +50,16 @@ public sealed partial class ForwardServer
                 }
 
                 var client = $"{header.ForwardUser} ({header.ClientAddress})";
-                if (_options.Tokens.Match(request.AuthToken) == 0)
+                if (request.TokenProof.IsEmpty)
                 {
-                    LogTokenRejected(_logger, client);
+                    LogTokenRejected(_logger, client, "no proof");
+                    await ReplyAsync(stream, ForwardStatus.TokenRejected, "the client sent no token proof: its tunnelctl is older than this server's, upgrade it", ct).ConfigureAwait(false);
+                    return;
+                }
+
+                if (_options.Tokens.MatchProof(challenge, request.Source, request.Probe, request.TokenProof.Span) == 0)
+                {
+                    LogTokenRejected(_logger, client, "the proof matches none of this server's tokens");
                     await ReplyAsync(stream, ForwardStatus.TokenRejected, "the forward server rejected the auth token", ct).ConfigureAwait(false);
                     return;
                 }
@@ -208,8 +223,8 @@ public sealed partial class ForwardServer
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "forward from {Client} refused: the auth token is not one of this server's")]
-    private static partial void LogTokenRejected(ILogger logger, string client);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "forward from {Client} refused: the auth token is not one of this server's ({Reason})")]
+    private static partial void LogTokenRejected(ILogger logger, string client, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "forward from {Client} refused: {Refusal}")]
     private static partial void LogSourceRefused(ILogger logger, string client, string refusal);

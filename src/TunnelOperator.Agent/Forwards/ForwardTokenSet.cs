@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace TunnelOperator.Agent.Forwards;
 
 /// <summary>
-/// The auth tokens a forward server accepts. Only their SHA-256 digests are kept, and a
-/// presented token is compared with every digest in constant time, without stopping at a
-/// match, so neither memory dumps nor response times give tokens away.
+/// The auth tokens a forward server accepts. Only their SHA-256 digests are kept (the keys of
+/// <see cref="ForwardProof"/>), and a presented proof is compared with every token's in
+/// constant time, without stopping at a match, so response times do not tell which token
+/// was close.
 /// </summary>
 public sealed class ForwardTokenSet
 {
@@ -55,22 +55,25 @@ public sealed class ForwardTokenSet
     public static IEnumerable<(string Token, string Origin)> ReadFile(string path) =>
         File.ReadAllLines(path).Select((line, index) => (line, $"at {path}:{index + 1}"));
 
-    /// <summary>The 1-based number of the matching token, or 0 when none matches.</summary>
-    public int Match(string presented)
+    /// <summary>
+    /// The 1-based number of the token whose <see cref="ForwardProof"/> for this challenge and
+    /// request equals <paramref name="proof"/>, or 0 when none does.
+    /// </summary>
+    public int MatchProof(ReadOnlySpan<byte> challenge, string source, bool probe, ReadOnlySpan<byte> proof)
     {
-        var digest = Digest(presented);
         var match = 0;
         for (var i = 0; i < _digests.Length; i++)
         {
+            var expected = ForwardProof.Compute(_digests[i], challenge, source, probe);
             // Branch-free selection keeps the loop's timing independent of where a match is.
-            var equal = CryptographicOperations.FixedTimeEquals(digest, _digests[i]) ? 1 : 0;
+            var equal = CryptographicOperations.FixedTimeEquals(proof, expected) ? 1 : 0;
             match |= equal * (i + 1) * (match == 0 ? 1 : 0);
         }
 
         return match;
     }
 
-    private static byte[] Digest(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    private static byte[] Digest(string token) => ForwardProof.KeyOf(token);
 
     private static string StripComment(string line)
     {

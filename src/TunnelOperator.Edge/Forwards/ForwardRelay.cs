@@ -9,15 +9,16 @@ namespace TunnelOperator.Edge.Forwards;
 /// <summary>
 /// Relays one forward stream a client opened to the server it names:
 /// <list type="number">
-/// <item>read the ForwardOpen at the head of the stream (within the open timeout), leaving the
-///   bytes behind it (the end-to-end ForwardRequest, maybe data) buffered and unread;</item>
+/// <item>read the ForwardOpen at the head of the stream (within the open timeout), leaving any
+///   bytes behind it buffered and unread;</item>
 /// <item>find the newest live session serving that ID, else answer the client with a
 ///   ForwardReply saying unknown or offline;</item>
 /// <item>open a forward stream to the server, hand it the buffered bytes, then splice both
 ///   streams until they are done.</item>
 /// </list>
-/// The edge never parses what follows ForwardOpen, so the forward auth token passes through
-/// without being read or logged here.
+/// The edge never parses what follows ForwardOpen. The forward auth token does not pass through
+/// at all: the server challenges the client, which answers with a proof good for that stream
+/// only (<c>ForwardProof</c> in the agent).
 /// </summary>
 internal sealed partial class ForwardRelay(EdgeServices edge, ILogger logger)
 {

@@ -17,11 +17,13 @@ public sealed class ForwardFramingTests
 {
     private static readonly byte[] Pipelined = "first bytes of the connection"u8.ToArray();
 
+    private static readonly byte[] Proof = [.. Enumerable.Range(0, ForwardProof.ProofLength).Select(i => (byte)(i * 7))];
+
     private static byte[] StreamHead() =>
     [
         .. ForwardFraming.Encode(
             new ForwardOpen { ServerId = "db.alice-7f0c" },
-            new ForwardRequest { AuthToken = "iAAAAAAAAAAAAAAAAA", Source = "tcp://127.0.0.1:5432" }),
+            new ForwardRequest { Source = "tcp://127.0.0.1:5432", TokenProof = ByteString.CopyFrom(Proof) }),
         .. Pipelined,
     ];
 
@@ -51,7 +53,7 @@ public sealed class ForwardFramingTests
         {
             var (open, request, rest) = await ReadHeadAsync(PipeReader.Create(Segments.Split(bytes, split)));
             Assert.Equal("db.alice-7f0c", open.ServerId);
-            Assert.Equal("iAAAAAAAAAAAAAAAAA", request.AuthToken);
+            Assert.Equal(Proof, request.TokenProof.ToByteArray());
             Assert.Equal(Pipelined, rest);
         }
     }

@@ -1,6 +1,11 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
 using TunnelOperator.Agent.Forwards;
+using TunnelOperator.Protocol.Forwards;
+using TunnelOperator.Protocol.V1;
 
 namespace TunnelOperator.Edge.Tests.PortForward;
 
@@ -102,5 +107,69 @@ public sealed class ForwardRefusalTests : IAsyncLifetime
         await badId.WaitForLineAsync("error: --server 'db-without-slug' is not a forward server ID: IDs look like <name>.<slug>");
         await using var badSource = _harness.StartClient(_harness.ServerId("db"), "127.0.0.1:22", FreePort.Next(), _authToken);
         await badSource.WaitForLineAsync("error: --source: source '127.0.0.1:22' needs a protocol");
+    }
+
+    /// <summary>
+    /// The server's side of the token proof, driven at the protocol level through the real edge
+    /// (what a relay that recorded a stream could try): a fresh proof passes, while the same
+    /// request replayed on another stream, a proof for another source, and a request with no
+    /// proof (an older client) are refused.
+    /// </summary>
+    [Fact]
+    public async Task ReplayedOrRewrittenProofs_AreRejected_AFreshOnePasses()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await _harness.ServerReadyAsync("challenged", "--allowed-tcp", "127.0.0.0/8", "--auth-tokens", _authToken);
+        var settings = new EdgeSettings { Endpoint = _harness.Edge.ControlEndpoint, Token = _harness.Token, CaCertificatePath = _harness.Edge.CaPath };
+        var connect = await EdgeSession.ConnectAsync(settings, NullLoggerFactory.Instance, TimeProvider.System, ct);
+        await using var session = connect.Session ?? throw new InvalidOperationException(connect.Failure?.Message);
+        var serverId = _harness.ServerId("challenged");
+        var (_, failure) = await session.ExchangeAsync(
+            new ClientMessage { AttachForwardClient = new AttachForwardClient { RequestId = 1, ServerId = serverId } },
+            ServerMessage.KindOneofCase.ForwardClientAttached, "attaching", "the client attached", ct);
+        Assert.Null(failure);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var running = session.RunAsync(stop.Token);
+
+        var source = $"tcp://127.0.0.1:{_echo.TcpPort}";
+        var key = ForwardProof.KeyOf(_authToken);
+        ForwardRequest Fresh(byte[] challenge, string forSource) =>
+            new() { Source = source, Probe = true, TokenProof = ByteString.CopyFrom(ForwardProof.Compute(key, challenge, forSource, probe: true)) };
+
+        var first = await ChallengeAndAnswerAsync(session, serverId, challenge => Fresh(challenge, source));
+        Assert.Equal(ForwardStatus.Ok, first.Reply.Status);
+
+        var replayed = await ChallengeAndAnswerAsync(session, serverId, _ => first.Request);
+        Assert.NotEqual(first.Challenge, replayed.Challenge);
+        Assert.Equal(ForwardStatus.TokenRejected, replayed.Reply.Status);
+
+        var rewritten = await ChallengeAndAnswerAsync(session, serverId, challenge => Fresh(challenge, "tcp://127.0.0.1:1"));
+        Assert.Equal(ForwardStatus.TokenRejected, rewritten.Reply.Status);
+
+        var unproven = await ChallengeAndAnswerAsync(session, serverId, _ => new ForwardRequest { Source = source, Probe = true });
+        Assert.Equal(ForwardStatus.TokenRejected, unproven.Reply.Status);
+        Assert.Contains("no token proof", unproven.Reply.Message, StringComparison.Ordinal);
+
+        await server.WaitForLineAsync("refused: the auth token is not one of this server's (no proof)");
+        Assert.Equal(0, _echo.Accepted);
+        await stop.CancelAsync();
+        await running;
+    }
+
+    private static async Task<(byte[] Challenge, ForwardRequest Request, ForwardReply Reply)> ChallengeAndAnswerAsync(
+        EdgeSession session, string serverId, Func<byte[], ForwardRequest> answer)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var stream = await session.Mux.OpenStreamAsync(ct);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        await ForwardFraming.WriteAsync(stream, new ForwardOpen { ServerId = serverId }, ct);
+        var challenge = await ForwardFraming.ReadAsync(reader, ForwardReply.Parser, ct);
+        Assert.Equal(ForwardStatus.Challenge, challenge.Message?.Status);
+        Assert.Equal(ForwardProof.ChallengeLength, challenge.Message!.Challenge.Length);
+        var request = answer(challenge.Message.Challenge.ToByteArray());
+        await ForwardFraming.WriteAsync(stream, request, ct);
+        var reply = await ForwardFraming.ReadAsync(reader, ForwardReply.Parser, ct);
+        await reader.CompleteAsync();
+        return (challenge.Message.Challenge.ToByteArray(), request, reply.Message ?? throw new InvalidOperationException($"no final reply: {reply.Status}"));
     }
 }
