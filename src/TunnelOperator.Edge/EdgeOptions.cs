@@ -8,6 +8,24 @@ public sealed record EdgeOptions
     /// <summary>Public hostnames are <c>&lt;subdomain&gt;.&lt;BaseHost&gt;</c>.</summary>
     public string BaseHost { get; init; } = "localhost";
 
+    /// <summary>
+    /// True for the base host, <c>localhost</c>, and every name under either: the edge's own
+    /// names (HTTP tunnels, the hub), which no tenant may claim. A wildcard (<c>*.zone</c>)
+    /// counts as the zone it covers, so <c>*.&lt;BaseHost&gt;</c> is the edge's too.
+    /// </summary>
+    public bool IsEdgeName(string hostname)
+    {
+        var name = hostname.Trim().TrimEnd('.').ToLowerInvariant();
+        if (name.StartsWith("*.", StringComparison.Ordinal))
+        {
+            name = name[2..];
+        }
+
+        return InZone(name, BaseHost.ToLowerInvariant()) || InZone(name, "localhost");
+
+        static bool InZone(string name, string zone) => name == zone || name.EndsWith("." + zone, StringComparison.Ordinal);
+    }
+
     public IPEndPoint? HttpEndPoint { get; init; } = new(IPAddress.Any, 80);
     public IPEndPoint? HttpsEndPoint { get; init; } = new(IPAddress.Any, 443);
     public IPEndPoint? ControlEndPoint { get; init; } = new(IPAddress.Any, 7777);

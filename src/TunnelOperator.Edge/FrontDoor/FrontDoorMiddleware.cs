@@ -82,35 +82,36 @@ public sealed partial class FrontDoorMiddleware(EdgeServices edge)
         }
 
         var serverName = hello!.ServerName;
+        // The edge's own names come first: a tenant route can never shadow an HTTP tunnel.
+        if (serverName is null || edge.Options.IsEdgeName(serverName))
+        {
+            await next(connection).ConfigureAwait(false);
+            return;
+        }
+
         var route = edge.L4.Routes.FindHost(serverName);
         if (route is { Mode: TlsMode.Terminate })
         {
-            connection.Features.Set(new FrontDoorFeature(route, serverName!));
+            connection.Features.Set(new FrontDoorFeature(route, serverName));
             await next(connection).ConfigureAwait(false);
             return;
         }
 
         if (route is not null)
         {
-            await SpliceAsync(connection, route, serverName!, StreamKind.Passthrough).ConfigureAwait(false);
+            await SpliceAsync(connection, route, serverName, StreamKind.Passthrough).ConfigureAwait(false);
             return;
         }
 
-        if (serverName is null || IsEdgeName(serverName) || hello.ApplicationProtocols.Contains(WireProtocol.AlpnProtocol))
+        if (hello.ApplicationProtocols.Contains(WireProtocol.AlpnProtocol))
         {
-            await next(connection).ConfigureAwait(false);
+            await next(connection).ConfigureAwait(false); // an agent dialling the edge by another of its names
             return;
         }
 
         LogUnknownName(_logger, serverName, Peer(connection));
         await connection.Transport.Output.WriteAsync(UnrecognizedNameAlert, connection.ConnectionClosed).ConfigureAwait(false);
         await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
-    }
-
-    private bool IsEdgeName(string name)
-    {
-        var baseHost = edge.Options.BaseHost;
-        return name == baseHost || name == "localhost" || name.EndsWith("." + baseHost, StringComparison.Ordinal);
     }
 
     /// <summary>Returns false when the connection must be closed.</summary>

@@ -155,6 +155,8 @@ public sealed class HubApi(EdgeServices edge, string operatorKey)
         var request = await ReadAsync(context, HubJsonContext.Default.SubmitEntryRequest);
         switch (request?.Op)
         {
+            case "upsert-hostname" when request.Hostname is { } hostname && edge.Options.IsEdgeName(hostname):
+                return Error(StatusCodes.Status403Forbidden, TenantSession.EdgeNameRefusal(hostname, edge.Options.BaseHost));
             case "upsert-hostname":
                 var claimed = await edge.Store.UpsertHostnameAsync(tenant.Tenant.Id, request.Hostname, ct);
                 if (!claimed.Ok)
@@ -172,9 +174,18 @@ public sealed class HubApi(EdgeServices edge, string operatorKey)
                 };
             case "delete-hostname":
                 var deleted = await edge.Store.DeleteHostnameAsync(tenant.Tenant.Id, request.Hostname, ct);
-                return deleted
-                    ? Results.Json(new SubmitEntryResult(true, request.Hostname, null), HubJsonContext.Default.SubmitEntryResult)
-                    : Error(StatusCodes.Status404NotFound, $"the tenant holds no hostname {request.Hostname}");
+                if (!deleted)
+                {
+                    return Error(StatusCodes.Status404NotFound, $"the tenant holds no hostname {request.Hostname}");
+                }
+
+                // Off this edge's routes at once; an agent that declares it claims it again at its next start.
+                if (HostnamePatterns.TryNormalize(request.Hostname, out var normalized, out _))
+                {
+                    edge.L4.Routes.RemoveHost(tenant.Tenant.Id, normalized);
+                }
+
+                return Results.Json(new SubmitEntryResult(true, request.Hostname, null), HubJsonContext.Default.SubmitEntryResult);
             default:
                 return Error(StatusCodes.Status400BadRequest, "expected a JSON body like {\"op\":\"upsert-hostname\",\"hostname\":\"app.example.eu\"} (op: upsert-hostname or delete-hostname)");
         }

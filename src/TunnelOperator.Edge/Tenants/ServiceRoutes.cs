@@ -81,6 +81,20 @@ public sealed class ServiceRoutes : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a hostname off the edge when its tenant deletes it on the hub: new connections
+    /// for it get the unknown-name answer, those already spliced run on. False when the
+    /// tenant has no live route for it.
+    /// </summary>
+    public bool RemoveHost(Guid tenantId, string hostname)
+    {
+        lock (_hostGate)
+        {
+            return _hosts.TryGetValue(hostname, out var route) && route.TenantId == tenantId
+                && _hosts.TryRemove(new KeyValuePair<string, ServiceRoute>(hostname, route));
+        }
+    }
+
     public async Task<RouteResult> AddPortAsync(IServiceSession session, ServiceProtocol protocol, int port, string service, CancellationToken cancellationToken)
     {
         await _portGate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -152,13 +152,18 @@ public sealed partial class TenantSession
         Reason = reason,
     };
 
-    private static (ServiceDeclaration Declaration, ServiceClaim? Claim, string? Problem) Check(ServiceDeclaration declaration)
+    private (ServiceDeclaration Declaration, ServiceClaim? Claim, string? Problem) Check(ServiceDeclaration declaration)
     {
         switch (declaration.Protocol)
         {
             case ServiceProtocol.Tls:
-                return string.IsNullOrWhiteSpace(declaration.Hostname)
-                    ? (declaration, null, $"service '{NameOf(declaration)}' needs a hostname")
+                if (string.IsNullOrWhiteSpace(declaration.Hostname))
+                {
+                    return (declaration, null, $"service '{NameOf(declaration)}' needs a hostname");
+                }
+
+                return _edge.Options.IsEdgeName(declaration.Hostname)
+                    ? (declaration, null, EdgeNameRefusal(declaration.Hostname, _edge.Options.BaseHost))
                     : (declaration, new ServiceClaim(NameOf(declaration), EntryKind.Hostname, declaration.Hostname, 0), null);
             case ServiceProtocol.Tcp or ServiceProtocol.Udp:
                 if (declaration.ListenPort is < 1 or > 65535)
@@ -172,6 +177,10 @@ public sealed partial class TenantSession
                 return (declaration, null, $"service '{NameOf(declaration)}' has protocol {declaration.Protocol}, which this edge does not serve");
         }
     }
+
+    /// <summary>Why a tenant may not claim one of the edge's own names.</summary>
+    internal static string EdgeNameRefusal(string hostname, string baseHost) =>
+        $"hostname '{hostname}' belongs to the edge itself: {baseHost}, localhost and the names under them are its HTTP tunnels'; claim a name outside them";
 
     private static string NameOf(ServiceDeclaration declaration) => declaration.Name.Length > 0
         ? declaration.Name

@@ -179,5 +179,50 @@ public sealed class TenantTests
         Assert.True((await asBob.SubmitEntryAsync(new SubmitEntryRequest("upsert-hostname", "new.alice.test"), Ct)).Ok);
     }
 
+    [Fact]
+    public async Task EdgeNames_CannotBeClaimedByATenant_EvenWhenTheInviteAllowsThem()
+    {
+        await using var origin = new TcpEchoOrigin();
+        await using var edge = await L4Edge.StartAsync(); // base host: localhost
+        var token = await edge.InviteAsync("mallory", "victim.localhost,extra.localhost,app.mallory.test");
+        var hosts = $$"""[{"hostname":"victim.localhost","origin":"{{origin.Origin}}"},{"hostname":"app.mallory.test","origin":"{{origin.Origin}}"}]""";
+        var (agent, synced) = await edge.StartSyncedAgentAsync(token, tls: hosts);
+        await using var _ = agent;
+
+        Assert.False(synced.Services[0].Accepted);
+        Assert.Equal(ErrorCode.InvalidArgument, synced.Services[0].Code);
+        Assert.Contains("hostname 'victim.localhost' belongs to the edge itself", synced.Services[0].Reason, StringComparison.Ordinal);
+        Assert.True(synced.Services[1].Accepted, synced.Services[1].Reason);
+        Assert.Null(edge.L4.Routes.FindHost("victim.localhost"));
+
+        using var hub = Hub(edge, token);
+        var viaHub = await hub.SubmitEntryAsync(new SubmitEntryRequest("upsert-hostname", "EXTRA.localhost"), Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, viaHub.Status);
+        Assert.Contains("belongs to the edge itself", viaHub.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeletingAHostname_TakesItOffTheEdge_AndFreesItForOthers()
+    {
+        await using var origin = new TcpEchoOrigin();
+        await using var edge = await L4Edge.StartAsync();
+        var alice = await edge.InviteAsync("alice", "*.shared.test");
+        var bob = await edge.InviteAsync("bob", "*.shared.test");
+        var (agent, synced) = await edge.StartSyncedAgentAsync(alice, tls: $$"""[{"hostname":"app.shared.test","origin":"{{origin.Origin}}"}]""");
+        await using var _ = agent;
+        Assert.True(synced.Services[0].Accepted, synced.Services[0].Reason);
+        Assert.NotNull(edge.L4.Routes.FindHost("app.shared.test"));
+
+        using var asAlice = Hub(edge, alice);
+        using var asBob = Hub(edge, bob);
+        Assert.Equal(HttpStatusCode.Conflict, (await asBob.SubmitEntryAsync(new SubmitEntryRequest("upsert-hostname", "app.shared.test"), Ct)).Status);
+        var deleted = await asAlice.SubmitEntryAsync(new SubmitEntryRequest("delete-hostname", "App.Shared.Test"), Ct);
+
+        Assert.True(deleted.Ok, deleted.Error);
+        Assert.Null(edge.L4.Routes.FindHost("app.shared.test"));
+        Assert.True((await asBob.SubmitEntryAsync(new SubmitEntryRequest("upsert-hostname", "app.shared.test"), Ct)).Ok);
+        Assert.Equal(HttpStatusCode.NotFound, (await asAlice.SubmitEntryAsync(new SubmitEntryRequest("delete-hostname", "app.shared.test"), Ct)).Status);
+    }
+
     private static HubClient Hub(L4Edge edge, string bearer) => new(edge.Edge.ControlEndpoint, bearer, edge.Edge.CaPath);
 }

@@ -20,4 +20,18 @@ public sealed class EdgeOptionsTests
         var options = new EdgeOptions { BaseHost = "localhost", HttpsEndPoint = null, HttpEndPoint = new IPEndPoint(IPAddress.Loopback, 8080) };
         Assert.Equal("http://a.localhost:8080/", options.PublicUrlFor("a"));
     }
+
+    [Theory]
+    [InlineData("tnl.example.com", true)]
+    [InlineData("happy-fox-1234.tnl.example.com", true)]
+    [InlineData("A.B.TNL.example.com.", true)]
+    [InlineData("*.tnl.example.com", true)]
+    [InlineData("app.localhost", true)]
+    [InlineData("localhost", true)]
+    [InlineData("notlocalhost", false)]
+    [InlineData("xtnl.example.com", false)]
+    [InlineData("*.example.com", false)]
+    [InlineData("app.alice.example.eu", false)]
+    public void IsEdgeName_CoversTheBaseHostAndLocalhostZones_Only(string hostname, bool expected) =>
+        Assert.Equal(expected, new EdgeOptions { BaseHost = "tnl.example.com" }.IsEdgeName(hostname));
 }
