@@ -17,6 +17,9 @@ public sealed class EdgeServices(EdgeOptions options, TunnelStore store, ILogger
     public SessionRegistry Sessions { get; } = new();
     internal ForwardServerRegistry Forwards { get; } = new();
     public HostRouting HostRouting { get; } = new(options.BaseHost);
+
+    /// <summary>Draws random subdomain candidates; tests replace it to force a collision.</summary>
+    public Func<string> RandomSubdomain { get; set; } = Routing.RandomSubdomains.Next;
     public EdgeMetrics Metrics => _metrics ??= new EdgeMetrics(Registry);
     public Tenants.L4Services L4 => LazyInitializer.EnsureInitialized(ref _l4, () => new Tenants.L4Services(this));
 

@@ -7,6 +7,14 @@ namespace TunnelOperator.Store;
 public sealed partial class TunnelStore
 {
     /// <summary>
+    /// True when a named tunnel, of any user, owns <paramref name="subdomain"/>: it stays that
+    /// tunnel's while its owner is offline. Throws <see cref="StoreUnavailableException"/> when
+    /// the database cannot be reached.
+    /// </summary>
+    public Task<bool> IsSubdomainTakenAsync(string subdomain, CancellationToken ct = default) =>
+        ExecuteAsync((db, token) => db.Tunnels.AnyAsync(t => t.Subdomain == subdomain, token), transaction: false, ct);
+
+    /// <summary>
     /// The user's tunnel called <paramref name="name"/>: the existing row when there is one (a
     /// name keeps its subdomain forever), otherwise a new row with subdomain
     /// <c>&lt;name&gt;-&lt;slug&gt;</c>. Concurrent claims of one name yield one row.

@@ -105,7 +105,7 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
         RegisterResult result;
         if (string.IsNullOrEmpty(request.Name))
         {
-            (tunnel, result) = RegisterRandom(request.Target);
+            (tunnel, result) = await RegisterRandomAsync(request.Target, ct).ConfigureAwait(false);
         }
         else
         {
@@ -162,17 +162,38 @@ public sealed partial class AgentSession : ITunnelSession, IAsyncDisposable
         }, ct).ConfigureAwait(false);
     }
 
-    private (ActiveTunnel, RegisterResult) RegisterRandom(string target)
+    private async Task<(ActiveTunnel, RegisterResult)> RegisterRandomAsync(string target, CancellationToken ct)
     {
         while (true)
         {
-            var subdomain = RandomSubdomains.Next();
+            var subdomain = _edge.RandomSubdomain();
+            if (await HeldByNamedTunnelAsync(subdomain, ct).ConfigureAwait(false))
+            {
+                continue;
+            }
+
             var tunnel = new ActiveTunnel(this, subdomain, null, _edge.Options.PublicUrlFor(subdomain), target, _edge.Options.MaxConcurrentRequestsPerTunnel);
             var result = _edge.Registry.TryRegister(tunnel, takeover: false);
             if (result.Outcome == RegisterOutcome.Registered)
             {
                 return (tunnel, result);
             }
+        }
+    }
+
+    // A named tunnel's subdomain (<name>-<slug>) can have the random shape when the slug does
+    // (a user "bear-1234"); it stays its owner's while the owner is offline, so a random draw
+    // must skip it. Random tunnels need no database: when it is down the draw goes ahead, and
+    // the owner, if one appears, is told the name is held.
+    private async Task<bool> HeldByNamedTunnelAsync(string subdomain, CancellationToken ct)
+    {
+        try
+        {
+            return await _edge.Store.IsSubdomainTakenAsync(subdomain, ct).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            return false;
         }
     }
 

@@ -42,6 +42,27 @@ public sealed class HttpTunnelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RandomTunnel_NeverTakesTheSubdomainOfANamedTunnelWhoseOwnerIsOffline()
+    {
+        await using var edge = await InProcessEdge.StartAsync();
+        var (owner, _, slug) = await edge.CreateUserAsync("owner@example.com");
+        await using (var named = edge.StartAgent(owner, _origin.Url, name: "hook"))
+        {
+            await named.NextOpenedAsync();
+        }
+
+        // The first draw is the offline tunnel's subdomain (as when a slug has the random shape).
+        var draws = new Queue<string>([$"hook-{slug}", "calm-fox-1234"]);
+        edge.Server.Services.RandomSubdomain = () => { lock (draws) { return draws.Count > 0 ? draws.Dequeue() : "tidy-lynx-9999"; } };
+        var (stranger, _, _) = await edge.CreateUserAsync("stranger@example.com");
+        await using var random = edge.StartAgent(stranger, _origin.Url);
+
+        Assert.Equal("calm-fox-1234", (await random.NextOpenedAsync()).Subdomain);
+        await using var back = edge.StartAgent(owner, _origin.Url, name: "hook");
+        Assert.Equal($"hook-{slug}", (await back.NextOpenedAsync()).Subdomain);
+    }
+
+    [Fact]
     public async Task NamedTunnel_UsesNameAndSlug_AndKeepsItsUrlAcrossReconnects()
     {
         var (token, _, slug) = await _edge.CreateUserAsync("bob@example.com");
