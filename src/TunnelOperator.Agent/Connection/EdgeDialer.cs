@@ -22,6 +22,9 @@ public static class EdgeDialer
             throw new ArgumentException($"endpoint '{endpoint}' must be an https:// URL (the edge's control port, or its HTTPS port)");
         }
 
+        // Read before anything is dialled: a CA file that cannot be read is a setting to fix,
+        // not a network failure to retry.
+        var trusted = caCertificatePath is null ? null : LoadCa(caCertificatePath);
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         connectTimeout.CancelAfter(timeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -40,7 +43,6 @@ public static class EdgeDialer
             throw;
         }
 
-        var trusted = caCertificatePath is null ? null : LoadCa(caCertificatePath);
         // Small frames of many streams share send calls; bulk writes go out directly.
         var ssl = new SslStream(new CoalescingSocketStream(socket), leaveInnerStreamOpen: false);
         try
@@ -57,6 +59,11 @@ public static class EdgeDialer
                     RevocationMode = X509RevocationMode.NoCheck,
                 },
             }, connectTimeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"TLS handshake timed out: connected, but no answer within {timeout.TotalSeconds:0} s (is this a tunneld port?)");
         }
         catch
         {
@@ -81,7 +88,10 @@ public static class EdgeDialer
         }
         catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException)
         {
-            throw new ArgumentException($"--ca-cert {path}: cannot read a PEM certificate there ({e.Message})", e);
+            throw new EdgeTrustException($"--ca-cert {path}: cannot read a PEM certificate there ({e.Message}); pass the edge's CA file (<data-dir>/ca.crt on the edge)", e);
         }
     }
 }
+
+/// <summary>The CA to trust for the edge cannot be used: a setting to fix, which retrying will not.</summary>
+public sealed class EdgeTrustException(string message, Exception inner) : Exception(message, inner);

@@ -31,18 +31,10 @@ public static class SessionLoops
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         ArgumentNullException.ThrowIfNull(runSession);
-        Stream transport;
-        try
+        var (transport, failure) = await DialAsync(endpoint, caCertificatePath, connectTimeout, cancellationToken).ConfigureAwait(false);
+        if (transport is null)
         {
-            transport = await EdgeDialer.ConnectAsync(endpoint, caCertificatePath, connectTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return new AgentOutcome(AgentOutcomeKind.Stopped, "stopped");
-        }
-        catch (Exception e) when (e is SocketException or IOException or AuthenticationException)
-        {
-            return new AgentOutcome(AgentOutcomeKind.Unreachable, $"connect to {endpoint} failed: {Describe(e)}");
+            return failure!;
         }
 
         var mux = MuxSession.CreateClient(transport, MuxOptions.Default with { KeepAliveInterval = TimeSpan.FromSeconds(15) }, time, loggerFactory.CreateLogger<MuxSession>());
@@ -60,6 +52,32 @@ public static class SessionLoops
             {
                 return new AgentOutcome(AgentOutcomeKind.Lost, $"connection to {endpoint} lost: {Describe(e)}");
             }
+        }
+    }
+
+    /// <summary>
+    /// Dials the edge (<see cref="EdgeDialer"/>). Failures come back as the outcome instead:
+    /// stopped, unreachable (retried with backoff), or a fatal refusal when the CA file to
+    /// trust cannot be read.
+    /// </summary>
+    public static async Task<(Stream? Transport, AgentOutcome? Failure)> DialAsync(Uri endpoint, string? caCertificatePath, TimeSpan connectTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        try
+        {
+            return (await EdgeDialer.ConnectAsync(endpoint, caCertificatePath, connectTimeout, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (null, new AgentOutcome(AgentOutcomeKind.Stopped, "stopped"));
+        }
+        catch (EdgeTrustException e)
+        {
+            return (null, new AgentOutcome(AgentOutcomeKind.Refused, e.Message, ErrorCode.FailedPrecondition));
+        }
+        catch (Exception e) when (e is SocketException or IOException or AuthenticationException)
+        {
+            return (null, new AgentOutcome(AgentOutcomeKind.Unreachable, $"connect to {endpoint} failed: {Describe(e)}"));
         }
     }
 

@@ -42,18 +42,10 @@ internal sealed partial class EdgeSession : IAsyncDisposable
 
     public static async Task<EdgeConnect> ConnectAsync(EdgeSettings settings, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
     {
-        Stream transport;
-        try
+        var (transport, dialFailure) = await SessionLoops.DialAsync(settings.Endpoint, settings.CaCertificatePath, settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        if (transport is null)
         {
-            transport = await EdgeDialer.ConnectAsync(settings.Endpoint, settings.CaCertificatePath, settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return new EdgeConnect(null, new AgentOutcome(AgentOutcomeKind.Stopped, "stopped"));
-        }
-        catch (Exception e) when (e is SocketException or IOException or AuthenticationException)
-        {
-            return new EdgeConnect(null, new AgentOutcome(AgentOutcomeKind.Unreachable, $"connect to {settings.Endpoint} failed: {SessionLoops.Describe(e)}"));
+            return new EdgeConnect(null, dialFailure);
         }
 
         var mux = MuxSession.CreateClient(transport, MuxOptions.Default with { KeepAliveInterval = TimeSpan.FromSeconds(15) }, time, loggerFactory.CreateLogger<MuxSession>());

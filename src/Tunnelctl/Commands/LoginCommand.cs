@@ -8,7 +8,7 @@ internal static class LoginCommand
 {
     public static Command Create()
     {
-        var token = new Option<string>("--token") { Description = "The API token your edge's operator issued", Required = true };
+        var token = new Option<string?>("--token") { Description = "The API token your edge's operator issued (required unless one is saved already)" };
         var endpoint = new Option<string?>("--endpoint") { Description = "The edge's control endpoint, e.g. https://tnl.example.com:443 (or :7777)" };
         var caCert = new Option<string?>("--ca-cert") { Description = "PEM CA to trust for the endpoint (an edge with a generated CA)" };
         var config = new Option<string>("--config") { Description = "Config file to write", DefaultValueFactory = _ => ClientConfig.DefaultPath };
@@ -43,6 +43,13 @@ internal static class LoginCommand
                 return 2;
             }
 
+            var tokenValue = result.GetValue(token) ?? existing.Token;
+            if (string.IsNullOrWhiteSpace(tokenValue))
+            {
+                Console.Error.WriteLine("error: no token saved yet: pass --token <TOKEN> (from 'tunneld admin issue-token' on the edge)");
+                return 2;
+            }
+
             var caPath = result.GetValue(caCert);
             if (caPath is not null && !File.Exists(caPath))
             {
@@ -53,7 +60,7 @@ internal static class LoginCommand
             var saved = new ClientConfig
             {
                 Endpoint = uri.ToString().TrimEnd('/'),
-                Token = result.GetValue(token)!.Trim(),
+                Token = tokenValue.Trim(),
                 CaCert = caPath is null ? existing.CaCert : Path.GetFullPath(caPath),
             };
             saved.Save(path);

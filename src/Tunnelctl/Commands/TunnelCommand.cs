@@ -112,6 +112,10 @@ internal static class TunnelCommand
             $"Error: InvalidArgument: {outcome.Message}",
         { Kind: AgentOutcomeKind.Refused } =>
             $"Error: {outcome.Code}: {outcome.Message}",
+        { Kind: AgentOutcomeKind.Unreachable } when outcome.Message.Contains("TLS handshake failed", StringComparison.Ordinal) =>
+            $"Error: {outcome.Message}\nThe edge answered, but its certificate is not trusted here. If the edge generated its own CA, pass --ca-cert with a copy of its <data-dir>/ca.crt (or save it once with 'tunnelctl login --ca-cert PATH').",
+        { Kind: AgentOutcomeKind.Unreachable } when options.Endpoint.Port == 443 =>
+            $"Error: {outcome.Message}\nThe network can't reach the control endpoint. Check it with 'curl -sv https://{options.Endpoint.Host}:443' and ask the edge's operator whether it is up.",
         { Kind: AgentOutcomeKind.Unreachable } =>
             $"Error: {outcome.Message}\nThe network can't reach the control endpoint. Check it with 'curl -sv https://{options.Endpoint.Host}:443'; if TLS handshakes there, run 'tunnelctl login --endpoint https://{options.Endpoint.Host}:443' to use the firewall-friendly port.",
         _ => $"disconnected: {outcome.Message}",

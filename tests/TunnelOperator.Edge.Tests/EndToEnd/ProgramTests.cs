@@ -115,6 +115,40 @@ public sealed class ProgramTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UntrustedEdgeCertificate_SaysToPassTheCa_AndAMissingCaFileIsFatal()
+    {
+        var token = await _edge.CreateUserWithTokenAsync("trust@example.com");
+        await using var untrusted = StartTunnel(["--url", _origin.Url.ToString(), "--endpoint", _edge.ControlEndpoint, "--token", token]);
+        await untrusted.WaitForLineAsync("TLS handshake failed");
+        await untrusted.WaitForLineAsync("its certificate is not trusted here. If the edge generated its own CA, pass --ca-cert");
+        Assert.False(untrusted.Exited.IsCompleted);
+
+        var missing = Path.Combine(_dir, "no-such-ca.crt");
+        await using var noCa = StartTunnel(["--url", _origin.Url.ToString(), "--endpoint", _edge.ControlEndpoint, "--token", token, "--ca-cert", missing]);
+        Assert.Equal(2, await noCa.Exited.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.Contains($"--ca-cert {missing}: cannot read a PEM certificate there", noCa.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", noCa.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LoginWithOnlyANewEndpoint_KeepsTheSavedToken()
+    {
+        var token = await _edge.CreateUserWithTokenAsync("switch@example.com");
+        var env = ClientEnvironment();
+        var (code, output) = await ProgramProcess.RunAsync(RepoPaths.Tunnelctl, ["login", "--endpoint", _edge.ControlEndpoint], env);
+        Assert.Equal(2, code);
+        Assert.Contains("no token saved yet: pass --token", output, StringComparison.Ordinal);
+
+        (code, output) = await ProgramProcess.RunAsync(RepoPaths.Tunnelctl, ["login", "--token", token, "--endpoint", "https://localhost:1", "--ca-cert", _edge.CaPath], env);
+        Assert.True(code == 0, output);
+        (code, output) = await ProgramProcess.RunAsync(RepoPaths.Tunnelctl, ["login", "--endpoint", _edge.ControlEndpoint], env);
+        Assert.True(code == 0, output);
+
+        await using var tunnel = StartTunnel(["--url", _origin.Url.ToString()], env);
+        await tunnel.WaitForLineAsync("tunnelctl ready");
+    }
+
+    [Fact]
     public async Task EdgeRestart_SigtermStopsIt_AndTheAgentReconnectsToTheSameUrl()
     {
         var token = await _edge.CreateUserWithTokenAsync("restart@example.com");
