@@ -117,21 +117,34 @@ public sealed partial class HttpForwarder(EdgeServices edge, CancellationToken s
         var isUpgrade = upgradeFeature is { IsUpgradableRequest: true }
             && request.Headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
 
+        // A WebSocket over HTTP/2 (RFC 8441) arrives as CONNECT with :protocol websocket; the
+        // origin is asked with the HTTP/1.1 handshake (RFC 6455) instead.
+        var connectFeature = context.Features.Get<IHttpExtendedConnectFeature>();
+        var webSocketOverH2 = connectFeature is { IsExtendedConnect: true }
+            && string.Equals(connectFeature.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+        if (connectFeature is { IsExtendedConnect: true } && !webSocketOverH2)
+        {
+            await RespondAsync(context, StatusCodes.Status501NotImplemented, $"extended CONNECT for '{connectFeature.Protocol}' is not supported; only websocket is").ConfigureAwait(false);
+            return;
+        }
+
         var connection = context.Connection;
-        using var upstreamRequest = new ForwardedRequest(UpstreamMethod(request.Method), BuildUri(context, tunnel), connection.RemoteIpAddress, connection.RemotePort)
+        var method = webSocketOverH2 ? HttpMethod.Get : UpstreamMethod(request.Method);
+        using var upstreamRequest = new ForwardedRequest(method, BuildUri(context, tunnel), connection.RemoteIpAddress, connection.RemotePort)
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
 
         RequestBodyContent? body = null;
-        if (HasBody(request) && !isUpgrade)
+        if (HasBody(request) && !isUpgrade && !webSocketOverH2)
         {
             body = new RequestBodyContent(request.Body, request.ContentLength);
             upstreamRequest.Content = body;
         }
 
         HeaderPolicy.CopyRequestHeaders(request, upstreamRequest, isUpgrade);
+        var webSocketKey = webSocketOverH2 ? WebSocketHandshake.AddHttp11Headers(upstreamRequest) : null;
         upstreamRequest.Headers.Host = request.Host.Value;
         upstreamRequest.Headers.TryAddWithoutValidation("X-Forwarded-For", connection.RemoteIpAddress?.ToString() ?? "unknown");
         upstreamRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", request.Scheme);
@@ -171,6 +184,26 @@ public sealed partial class HttpForwarder(EdgeServices edge, CancellationToken s
                 HeaderPolicy.CopyResponseHeaders(response, context.Response, upgrade: true);
                 await SpliceUpgradeAsync(upgradeFeature!, response, cancel.Token).ConfigureAwait(false);
                 return;
+            }
+
+            if (webSocketKey is not null)
+            {
+                if (response.StatusCode == HttpStatusCode.SwitchingProtocols && WebSocketHandshake.Accepts(response, webSocketKey))
+                {
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    WebSocketHandshake.CopyAcceptedHeaders(response, context.Response);
+                    var upstream = await response.Content.ReadAsStreamAsync(cancel.Token).ConfigureAwait(false);
+                    var client = await connectFeature!.AcceptAsync().ConfigureAwait(false);
+                    await StreamSplice.RunAsync(client, upstream, cancel.Token).ConfigureAwait(false);
+                    return;
+                }
+
+                if (response.StatusCode == HttpStatusCode.SwitchingProtocols)
+                {
+                    LogUpstreamFailed(_logger, tunnel.Subdomain, "the origin accepted the WebSocket with a wrong Sec-WebSocket-Accept");
+                    await RespondAsync(context, StatusCodes.Status502BadGateway, "the origin's WebSocket handshake was invalid").ConfigureAwait(false);
+                    return;
+                }
             }
 
             HeaderPolicy.CopyResponseHeaders(response, context.Response, upgrade: false);

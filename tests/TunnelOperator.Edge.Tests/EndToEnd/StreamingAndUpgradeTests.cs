@@ -68,15 +68,24 @@ public sealed class StreamingAndUpgradeTests : IAsyncLifetime
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), report.GetProperty("sha256").GetString());
     }
 
-    [Fact]
-    public async Task WebSocket_EchoesTextAndBinaryThroughTheTunnel()
+    /// <summary>
+    /// Over HTTP/1.1 the client upgrades (101); over HTTP/2 it uses extended CONNECT (RFC 8441,
+    /// answered 200), as browsers do on a page loaded over h2, and the edge speaks the HTTP/1.1
+    /// handshake to the origin. Both carry the same frames.
+    /// </summary>
+    [Theory]
+    [InlineData("1.1", HttpStatusCode.SwitchingProtocols)]
+    [InlineData("2.0", HttpStatusCode.OK)]
+    public async Task WebSocket_EchoesTextAndBinaryThroughTheTunnel(string version, HttpStatusCode handshake)
     {
         using var socket = new ClientWebSocket();
-        socket.Options.HttpVersion = HttpVersion.Version11;
+        socket.Options.HttpVersion = Version.Parse(version);
         socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
         using var invoker = new HttpMessageInvoker(WebSocketHandler());
         var wsUri = new UriBuilder(_url) { Scheme = "wss", Path = "/ws" }.Uri;
         await socket.ConnectAsync(wsUri, invoker, TestContext.Current.CancellationToken);
+        Assert.Equal(handshake, socket.HttpStatusCode);
 
         var buffer = new byte[128 * 1024];
         foreach (var (type, payload) in new[] { (WebSocketMessageType.Text, Encoding.UTF8.GetBytes("hello over the tunnel")), (WebSocketMessageType.Binary, RandomNumberGenerator.GetBytes(100_000)) })
