@@ -44,6 +44,13 @@ public static class ClientHelloParser
     private const int RecordHeader = 5;
     private const int MaxFragment = 1 << 14;
 
+    /// <summary>
+    /// Most records a ClientHello may be split over. Clients send one or two; tools that split
+    /// it to get past middleboxes use a few. A cap keeps a peer trickling one-byte records from
+    /// making each read re-walk thousands of them.
+    /// </summary>
+    public const int MaxHelloRecords = 64;
+
     public static ClientHelloStatus TryParse(ReadOnlySequence<byte> buffer, out ClientHelloInfo? info, int maxHelloBytes = DefaultMaxHelloBytes)
     {
         info = null;
@@ -111,6 +118,11 @@ public static class ClientHelloParser
                 }
 
                 return gathered + reader.Remaining > maxHelloBytes + 4 ? ClientHelloStatus.TooLarge : ClientHelloStatus.NeedMoreData;
+            }
+
+            if (fragments.Count == MaxHelloRecords)
+            {
+                return ClientHelloStatus.Malformed;
             }
 
             fragments.Add(reader.UnreadSequence.Slice(0, length));

@@ -55,13 +55,20 @@ public sealed class ClientHelloParserTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(3)]
+    [InlineData(0)] // as many records as allowed
     [InlineData(50)]
     [InlineData(500)]
     public async Task HandshakeSplitAcrossRecords_IsReassembled(int fragment)
     {
-        var hello = ClientHellos.Refragment(await ClientHellos.CaptureAsync("records.example.eu", "h2"), fragment);
+        var whole = await ClientHellos.CaptureAsync("records.example.eu", "h2");
+        var message = whole.Length - 5;
+        if (fragment == 0)
+        {
+            fragment = (message + ClientHelloParser.MaxHelloRecords - 1) / ClientHelloParser.MaxHelloRecords;
+        }
+
+        var hello = ClientHellos.Refragment(whole, fragment);
+        Assert.True((message + fragment - 1) / fragment <= ClientHelloParser.MaxHelloRecords);
 
         Assert.Equal(ClientHelloStatus.Complete, Parse(hello, out var info));
         Assert.Equal("records.example.eu", info!.ServerName);
@@ -92,6 +99,17 @@ public sealed class ClientHelloParserTests
     {
         byte[] announce = [22, 3, 1, 0x40, 0x00, 1, 0x01, 0x00, 0x00]; // 64 KiB ClientHello announced
         Assert.Equal(ClientHelloStatus.TooLarge, Parse(announce, out _));
+    }
+
+    [Fact]
+    public async Task MoreRecordsThanAllowed_AreMalformed_AsSoonAsTheExtraOneIsWhole()
+    {
+        var hello = ClientHellos.Refragment(await ClientHellos.CaptureAsync("trickle.example.eu"), 1);
+        var recordsAllowed = ClientHelloParser.MaxHelloRecords * 6; // one-byte records take 6 bytes each
+
+        Assert.Equal(ClientHelloStatus.NeedMoreData, Parse(hello[..recordsAllowed], out _));
+        Assert.Equal(ClientHelloStatus.Malformed, Parse(hello[..(recordsAllowed + 6)], out _));
+        Assert.Equal(ClientHelloStatus.Malformed, Parse(hello, out _));
     }
 
     [Fact]
