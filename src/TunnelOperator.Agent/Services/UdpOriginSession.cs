@@ -59,7 +59,18 @@ public static class UdpOriginSession
                 while (DatagramFrames.TryRead(ref buffer, out var datagram) == DatagramReadStatus.Datagram)
                 {
                     datagram.CopyTo(scratch.AsSpan(prefix.Length));
-                    await socket.SendAsync(scratch.AsMemory(0, prefix.Length + (int)datagram.Length), SocketFlags.None, end.Token).ConfigureAwait(false);
+                    try
+                    {
+                        await socket.SendAsync(scratch.AsMemory(0, prefix.Length + (int)datagram.Length), SocketFlags.None, end.Token).ConfigureAwait(false);
+                    }
+                    catch (SocketException e) when (e.SocketErrorCode is SocketError.MessageSize or SocketError.ConnectionRefused)
+                    {
+                        // One datagram is lost, as UDP allows, not the client's session: one
+                        // that the PROXY header pushed past the UDP maximum (65,507 bytes), or
+                        // one sent while the origin's port was briefly closed.
+                        continue;
+                    }
+
                     touched();
                 }
 

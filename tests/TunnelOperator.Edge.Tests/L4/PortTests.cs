@@ -110,6 +110,34 @@ public sealed class PortTests
         Assert.Equal(payload, reply.Split('|', 2)[1]);
     }
 
+    /// <summary>
+    /// A datagram of the UDP maximum (65,507 bytes) cannot take a PROXY v2 header in front of
+    /// it towards the origin: that one datagram is dropped, the client's session goes on.
+    /// </summary>
+    [Fact]
+    public async Task UdpDatagramTooLargeForItsProxyHeader_IsDropped_AndTheSessionGoesOn()
+    {
+        await using var origin = new UdpEchoOrigin();
+        await using var edge = await L4Edge.StartAsync();
+        var port = FreePort.Next();
+        var token = await edge.InviteAsync("alice", "*.alice.test");
+        var (agent, _) = await edge.StartSyncedAgentAsync(token, udp: $$"""[{"name":"echo","origin":"{{origin.Origin}}","listen_port":{{port}},"proxy_protocol":"v2"}]""");
+        await using var _a = agent;
+        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+
+        var before = await RoundTripAsync(udp, port, "before");
+        await udp.SendAsync(new byte[65_507], new IPEndPoint(IPAddress.Loopback, port), Ct);
+        var after = await RoundTripAsync(udp, port, "after");
+
+        Assert.EndsWith("before", before, StringComparison.Ordinal);
+        Assert.EndsWith("after", after, StringComparison.Ordinal);
+        // The same agent socket answered: the session that met the oversized datagram lives on.
+        Assert.Equal(before.Split('|')[0], after.Split('|')[0]);
+        Assert.True(origin.Last.AsSpan().StartsWith(ProxySignature), "the origin got the PROXY v2 header");
+    }
+
+    private static readonly byte[] ProxySignature = [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A];
+
     [Fact]
     public async Task UdpSessions_AreReapedWhenIdle_AndTheNextDatagramStartsANewOne()
     {
