@@ -41,6 +41,19 @@ public sealed class EdgeMetrics : IDisposable
     /// <summary>This edge's own meter (each edge in a process has one), for exporters to select.</summary>
     public Meter Meter => _meter;
 
+    /// <summary>
+    /// Records zero on every counter without labels, once the exporters listen, so a fresh edge
+    /// shows them at 0 (as Prometheus clients do) instead of leaving them out until first use:
+    /// alerts and rate() need the series to exist.
+    /// </summary>
+    public void StartSeries()
+    {
+        foreach (var counter in (Counter<long>[])[_tunnelsConnected, _requests, _bodyLimitExceeded, _agentSessions, _agentAuthFailures])
+        {
+            counter.Add(0);
+        }
+    }
+
     public void TunnelConnected() => _tunnelsConnected.Add(1);
 
     public void RequestReceived() => _requests.Add(1);

@@ -99,6 +99,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
             ActivitySources = [TunnelTelemetry.EdgeActivitySourceName],
             Meters = [TunnelTelemetry.EdgeMeterName],
         });
+        services.Metrics.StartSeries();
 
         var handler = new AgentConnectionHandler(services);
         var frontDoor = new FrontDoorMiddleware(services);

@@ -73,6 +73,18 @@ public sealed class AdminApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_OfAFreshEdge_ShowTheCountersAtZero()
+    {
+        using var admin = new HttpClient { BaseAddress = _edge.AdminUrl };
+        var text = await admin.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        foreach (var counter in new[] { "tunnel_tunnels_connected_total", "tunnel_edge_requests_total", "tunnel_edge_body_limit_exceeded_total", "tunnel_agent_sessions_total", "tunnel_agent_auth_failures_total" })
+        {
+            Assert.Contains($"# TYPE {counter} counter", text, StringComparison.Ordinal);
+            Assert.Contains($"\n{counter} 0\n", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task HealthAndReadiness_AnswerWithoutAuthentication()
     {
         using var anonymous = new HttpClient { BaseAddress = _edge.AdminUrl };
