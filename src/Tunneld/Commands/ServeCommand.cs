@@ -49,7 +49,7 @@ internal static class ServeCommand
                 var body = result.GetValue(maxBody);
                 options = new EdgeOptions
                 {
-                    BaseHost = result.GetValue(baseHost)!.Trim().TrimEnd('.').ToLowerInvariant(),
+                    BaseHost = BaseHost(result.GetValue(baseHost)!),
                     HttpEndPoint = Endpoints.Parse(result.GetValue(httpAddr), "--http-addr"),
                     HttpsEndPoint = Endpoints.Parse(result.GetValue(httpsAddr), "--https-addr"),
                     ControlEndPoint = Endpoints.Parse(result.GetValue(controlAddr), "--control-addr"),
@@ -132,6 +132,23 @@ internal static class ServeCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// A DNS name: labels of letters, digits and inner hyphens, at most 63 characters each and
+    /// 253 in all. No scheme, port or path, which would make every request's Host miss it.
+    /// </summary>
+    internal static string BaseHost(string value)
+    {
+        var host = value.Trim().TrimEnd('.').ToLowerInvariant();
+        var labels = host.Split('.');
+        var valid = host.Length is > 0 and <= 253 && labels.All(label =>
+            label.Length is > 0 and <= 63
+            && label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-')
+            && label[0] != '-' && label[^1] != '-');
+        return valid
+            ? host
+            : throw new ArgumentException($"--base-host '{value}' is not a DNS name: give the bare host the tunnels live under, e.g. tnl.example.com (no scheme, port or path)");
     }
 
     private static int Positive(int value, string flag) =>

@@ -66,6 +66,23 @@ public sealed class ProgramTests : IAsyncLifetime
         Assert.Contains("no token", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("https://tnl.example.com")]
+    [InlineData("tnl.example.com:443")]
+    [InlineData("tnl.example.com/path")]
+    [InlineData("-bad.example.com")]
+    public async Task Serve_RefusesABaseHostThatIsNotADnsName_FromTheFlagOrTheEnvironment(string value)
+    {
+        var dataDir = Path.Combine(_dir, "bad-base-host");
+        var (code, output) = await ProgramProcess.RunAsync(RepoPaths.Tunneld, ["serve", "--base-host", value, "--data-dir", dataDir]);
+        Assert.Equal(2, code);
+        Assert.Contains($"--base-host '{value}' is not a DNS name", output, StringComparison.Ordinal);
+
+        (code, output) = await ProgramProcess.RunAsync(RepoPaths.Tunneld, ["serve", "--data-dir", dataDir], new Dictionary<string, string?> { ["TUNNELD_BASE_HOST"] = value });
+        Assert.Equal(2, code);
+        Assert.Contains($"--base-host '{value}' is not a DNS name", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task LoginThenTunnel_PrintsThreeLines_AndCurlReachesTheOrigin()
     {
