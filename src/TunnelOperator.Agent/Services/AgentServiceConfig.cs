@@ -113,10 +113,11 @@ public static class AgentServiceConfig
             return false;
         }
 
-        var duplicate = all.GroupBy(s => (s.Protocol == ServiceProtocol.Tls ? 0 : 1, s.Name)).FirstOrDefault(g => g.Count() > 1);
+        // Streams name their service with its protocol, so "dns" may be both a TCP and a UDP service.
+        var duplicate = all.GroupBy(s => (s.Protocol, s.Name)).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            problem = $"service name '{duplicate.Key.Name}' is used twice; names must be unique";
+            problem = $"{ProtocolName(duplicate.Key.Protocol)} service name '{duplicate.Key.Name}' is used twice; names must be unique per protocol";
             return false;
         }
 
@@ -245,4 +246,11 @@ public static class AgentServiceConfig
 
         return host.Length > 0;
     }
+
+    private static string ProtocolName(ServiceProtocol protocol) => protocol switch
+    {
+        ServiceProtocol.Tls => "TLS",
+        ServiceProtocol.Udp => "UDP",
+        _ => "TCP",
+    };
 }

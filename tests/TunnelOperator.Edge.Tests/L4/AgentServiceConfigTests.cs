@@ -34,12 +34,24 @@ public sealed class AgentServiceConfigTests
     [InlineData("""[{"hostname":"a.example.eu","origin":"h:1","tls_mode":{"mode":"both"}}]""", null, "tls_mode must be")]
     [InlineData("""[{"hostname":"a.example.eu","origin":"h:1","proxy_protocol":"v1"}]""", null, "proxy_protocol 'v1'")]
     [InlineData(null, """[{"name":"x","origin":"h:1"}]""", "listen_port is required")]
-    [InlineData(null, """[{"name":"x","origin":"h:1","listen_port":1},{"name":"x","origin":"h:2","listen_port":2}]""", "used twice")]
+    [InlineData(null, """[{"name":"x","origin":"h:1","listen_port":1},{"name":"x","origin":"h:2","listen_port":2}]""", "TCP service name 'x' is used twice")]
     [InlineData("{", null, "not a JSON array")]
     [InlineData(null, null, "no services")]
     public void BadConfiguration_IsRefusedWithAReason(string? tls, string? tcp, string reason)
     {
         Assert.False(AgentServiceConfig.TryParse(tls, tcp, null, out _, out var problem));
         Assert.Contains(reason, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OneNameForATcpAndAUdpService_IsAccepted()
+    {
+        const string tcp = """[{"name":"dns","origin":"127.0.0.1:53","listen_port":5353}]""";
+        const string udp = """[{"name":"dns","origin":"127.0.0.1:53","listen_port":5353}]""";
+
+        Assert.True(AgentServiceConfig.TryParse(null, tcp, udp, out var services, out var problem), problem);
+        Assert.Equal([ServiceProtocol.Tcp, ServiceProtocol.Udp], services.Select(s => s.Protocol));
+        Assert.False(AgentServiceConfig.TryParse(null, null, udp.Replace("]", ",{\"name\":\"dns\",\"origin\":\"h:1\",\"listen_port\":1}]", StringComparison.Ordinal), out _, out problem));
+        Assert.Contains("UDP service name 'dns' is used twice", problem, StringComparison.Ordinal);
     }
 }
