@@ -39,6 +39,8 @@ public sealed record AgentService
         ListenPort = (uint)ListenPort,
         TlsMode = Protocol == ServiceProtocol.Tls ? TlsMode : TlsMode.Unspecified,
         Origin = Origin,
+        ProxyProtocolV2 = ProxyProtocol == ProxyProtocolMode.V2,
+        OriginServerName = OriginServerName ?? string.Empty,
     };
 }
 

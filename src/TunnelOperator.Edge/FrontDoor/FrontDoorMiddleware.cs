@@ -192,16 +192,10 @@ public sealed partial class FrontDoorMiddleware(EdgeServices edge)
 
     private async Task SpliceAsync(ConnectionContext connection, ServiceRoute route, string serverName, StreamKind kind)
     {
-        var session = route.Pick();
-        if (session is null)
-        {
-            return;
-        }
-
         MuxStream stream;
         try
         {
-            stream = await session.OpenStreamAsync(new StreamHeader
+            stream = await route.OpenStreamAsync(new StreamHeader
             {
                 Kind = kind,
                 Service = route.Service,

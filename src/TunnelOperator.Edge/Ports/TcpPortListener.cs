@@ -115,13 +115,7 @@ internal sealed partial class TcpPortListener : IAsyncDisposable
                     }
                 }
 
-                var session = _route.Pick();
-                if (session is null)
-                {
-                    return;
-                }
-
-                stream = await session.OpenStreamAsync(new StreamHeader
+                stream = await _route.OpenStreamAsync(new StreamHeader
                 {
                     Kind = StreamKind.Tcp,
                     Service = _route.Service,

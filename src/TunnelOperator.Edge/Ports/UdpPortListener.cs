@@ -119,25 +119,24 @@ internal sealed partial class UdpPortListener : IAsyncDisposable
             return null;
         }
 
-        var session = _route.Pick();
-        if (session is null)
+        if (_route.IsEmpty)
         {
             return null;
         }
 
         var flow = new UdpFlow(client, now);
         _flows[client] = flow;
-        _ = RunFlowAsync(flow, session);
+        _ = RunFlowAsync(flow);
         return flow;
     }
 
-    private async Task RunFlowAsync(UdpFlow flow, IServiceSession session)
+    private async Task RunFlowAsync(UdpFlow flow)
     {
         MuxStream? stream = null;
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, flow.Closed);
-            stream = await session.OpenStreamAsync(new StreamHeader
+            stream = await _route.OpenStreamAsync(new StreamHeader
             {
                 Kind = StreamKind.Udp,
                 Service = _route.Service,

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using TunnelOperator.Mux;
 using TunnelOperator.Protocol.V1;
 
 namespace TunnelOperator.Edge.Tenants;
@@ -38,17 +39,35 @@ public sealed class ServiceRoute
 
     public bool IsEmpty => _sessions.IsEmpty;
 
-    /// <summary>The next session in turn, or null when none is left.</summary>
-    public IServiceSession? Pick()
+    /// <summary>
+    /// Opens a stream to the agent on the next session in turn. A session that cannot take it
+    /// (closing, or at its stream limit) is passed over for the next replica, each tried once,
+    /// so a connection is lost only when no replica can serve it.
+    /// </summary>
+    /// <exception cref="IOException">No session is left, or none could take the stream.</exception>
+    public async Task<MuxStream> OpenStreamAsync(StreamHeader header, CancellationToken cancellationToken)
     {
         var sessions = _sessions;
         if (sessions.IsEmpty)
         {
-            return null;
+            throw new IOException($"no agent of tenant {TenantName} serves {Service} any more");
         }
 
-        var index = (int)((uint)Interlocked.Increment(ref _next) % (uint)sessions.Length);
-        return sessions[index];
+        var start = (int)((uint)Interlocked.Increment(ref _next) % (uint)sessions.Length);
+        Exception? last = null;
+        for (var i = 0; i < sessions.Length; i++)
+        {
+            try
+            {
+                return await sessions[(start + i) % sessions.Length].OpenStreamAsync(header, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or MuxException && !cancellationToken.IsCancellationRequested)
+            {
+                last = e;
+            }
+        }
+
+        throw new IOException($"none of the {sessions.Length} agent sessions of tenant {TenantName} could take a stream for {Service}: {last!.Message}", last);
     }
 
     internal void Add(IServiceSession session) => ImmutableInterlocked.Update(ref _sessions, s => s.Contains(session) ? s : s.Add(session));

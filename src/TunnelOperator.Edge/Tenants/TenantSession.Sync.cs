@@ -199,7 +199,7 @@ public sealed partial class TenantSession
     internal static string ConfigHash(IEnumerable<ServiceDeclaration> services)
     {
         var lines = services
-            .Select(s => string.Join('|', s.Protocol, NameOf(s), s.Hostname.Trim().ToLowerInvariant(), s.ListenPort, s.TlsMode, s.Origin))
+            .Select(s => string.Join('|', s.Protocol, NameOf(s), s.Hostname.Trim().ToLowerInvariant(), s.ListenPort, s.TlsMode, s.Origin, s.ProxyProtocolV2, s.OriginServerName))
             .Order(StringComparer.Ordinal);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', lines))))[..32];
     }

@@ -6,13 +6,20 @@ namespace TunnelOperator.Edge.Tests.L4;
 
 public sealed class ServiceRoutesTests
 {
-    private sealed class FakeSession(Guid tenant, string id) : IServiceSession
+    /// <summary>No connection behind it: opening a stream throws <see cref="ReachedException"/> naming the session, or IOException when it is closing.</summary>
+    private sealed class FakeSession(Guid tenant, string id, bool closing = false) : IServiceSession
     {
         public string Id => id;
         public Guid TenantId => tenant;
         public string TenantName => "t";
-        public ValueTask<MuxStream> OpenStreamAsync(StreamHeader header, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public ValueTask<MuxStream> OpenStreamAsync(StreamHeader header, CancellationToken cancellationToken) =>
+            closing ? throw new IOException($"session {id} is closing") : throw new ReachedException(id);
     }
+
+    private sealed class ReachedException(string id) : Exception(id);
+
+    private static async Task<string> ReachedAsync(ServiceRoute route) =>
+        (await Assert.ThrowsAsync<ReachedException>(() => route.OpenStreamAsync(new StreamHeader(), CancellationToken.None))).Message;
 
     private sealed class FakeListener : IAsyncDisposable
     {
@@ -57,19 +64,43 @@ public sealed class ServiceRoutesTests
     }
 
     [Fact]
-    public void Pick_TakesTheSessionsInTurn()
+    public async Task Streams_GoToTheSessionsInTurn()
     {
         var routes = Routes();
         var tenant = Guid.NewGuid();
-        var a = new FakeSession(tenant, "a");
-        var b = new FakeSession(tenant, "b");
-        routes.AddHost(a, "app.example.eu", "app", TlsMode.Passthrough);
-        routes.AddHost(b, "app.example.eu", "app", TlsMode.Passthrough);
+        routes.AddHost(new FakeSession(tenant, "a"), "app.example.eu", "app", TlsMode.Passthrough);
+        routes.AddHost(new FakeSession(tenant, "b"), "app.example.eu", "app", TlsMode.Passthrough);
+        var route = routes.FindHost("app.example.eu")!;
 
-        var picks = Enumerable.Range(0, 10).Select(_ => routes.FindHost("app.example.eu")!.Pick()!.Id).ToList();
+        var picks = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            picks.Add(await ReachedAsync(route));
+        }
 
         Assert.Equal(5, picks.Count(p => p == "a"));
         Assert.Equal(5, picks.Count(p => p == "b"));
+    }
+
+    [Fact]
+    public async Task ASessionThatCannotTakeAStream_IsPassedOverForTheNextReplica()
+    {
+        var routes = Routes();
+        var tenant = Guid.NewGuid();
+        routes.AddHost(new FakeSession(tenant, "closing", closing: true), "app.example.eu", "app", TlsMode.Passthrough);
+        routes.AddHost(new FakeSession(tenant, "live"), "app.example.eu", "app", TlsMode.Passthrough);
+        var route = routes.FindHost("app.example.eu")!;
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal("live", await ReachedAsync(route));
+        }
+
+        var alone = Routes();
+        alone.AddHost(new FakeSession(tenant, "x", closing: true), "solo.example.eu", "solo", TlsMode.Passthrough);
+        alone.AddHost(new FakeSession(tenant, "y", closing: true), "solo.example.eu", "solo", TlsMode.Passthrough);
+        var failed = await Assert.ThrowsAsync<IOException>(() => alone.FindHost("solo.example.eu")!.OpenStreamAsync(new StreamHeader(), CancellationToken.None));
+        Assert.Contains("none of the 2 agent sessions of tenant t could take a stream for solo", failed.Message, StringComparison.Ordinal);
     }
 
     [Fact]

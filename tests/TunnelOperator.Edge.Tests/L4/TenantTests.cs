@@ -84,6 +84,29 @@ public sealed class TenantTests
         Assert.False(newer.Completion.IsCompleted);
     }
 
+    [Theory]
+    [InlineData(false, ",\"proxy_protocol\":\"v2\"")]
+    [InlineData(true, ",\"origin_server_name\":\"internal.example\"")]
+    public async Task ANewerAgentThatOnlyTalksToItsOriginDifferently_IsNoReplica_AndSupersedes(bool tls, string difference)
+    {
+        await using var origin = new TcpEchoOrigin();
+        await using var edge = await L4Edge.StartAsync();
+        var token = await edge.InviteAsync("alice", "*.alice.test");
+        var services = tls
+            ? $$"""[{"hostname":"app.alice.test","origin":"{{origin.Origin}}"}]"""
+            : $$"""[{"name":"a","origin":"{{origin.Origin}}","listen_port":{{FreePort.Next()}}}]""";
+        var changed = services.Replace("}]", difference + "}]", StringComparison.Ordinal);
+        var (old, _) = tls ? await edge.StartSyncedAgentAsync(token, tls: services) : await edge.StartSyncedAgentAsync(token, tcp: services);
+        await using var _o = old;
+
+        var (newer, _) = tls ? await edge.StartSyncedAgentAsync(token, tls: changed) : await edge.StartSyncedAgentAsync(token, tcp: changed);
+        await using var _n = newer;
+
+        var stopped = await old.Completion.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        Assert.Contains("superseded", stopped.Message, StringComparison.Ordinal);
+        Assert.False(newer.Completion.IsCompleted);
+    }
+
     [Fact]
     public async Task ReplicasWithTheSameServices_ShareThePort_AndOneCarriesOnWithoutTheOther()
     {
