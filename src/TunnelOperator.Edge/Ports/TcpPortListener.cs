@@ -16,8 +16,9 @@ namespace TunnelOperator.Edge.Ports;
 /// <list type="number">
 /// <item>At most <see cref="L4Options.MaxConnectionsPerPort"/> connections at once; more are closed.</item>
 /// <item>A peer in the trusted proxy CIDRs must start with a PROXY v2 header (within the
-///   header timeout); its source and destination replace the socket's addresses. Other peers'
-///   bytes are not inspected, as server-first protocols (SSH, SMTP) send nothing first.</item>
+///   header timeout); its source and destination replace the socket's addresses. Any other
+///   peer that starts with a PROXY header is closed (<see cref="ProxyRefusingStream"/>),
+///   without waiting for its first bytes, as server-first protocols (SSH, SMTP) send none.</item>
 /// </list>
 /// </summary>
 internal sealed partial class TcpPortListener : IAsyncDisposable
@@ -91,7 +92,8 @@ internal sealed partial class TcpPortListener : IAsyncDisposable
     private async Task ServeAsync(Socket client, CancellationToken ct)
     {
         client.NoDelay = true;
-        var network = new NetworkStream(client, ownsSocket: true);
+        var trusted = client.RemoteEndPoint is IPEndPoint peer && _edge.Options.L4.IsTrustedProxy(peer.Address);
+        var network = trusted ? new NetworkStream(client, ownsSocket: true) : new ProxyRefusingStream(client);
         await using (network.ConfigureAwait(false))
         {
             MuxStream? stream = null;
@@ -99,7 +101,7 @@ internal sealed partial class TcpPortListener : IAsyncDisposable
             {
                 var remote = (IPEndPoint)client.RemoteEndPoint!;
                 var local = (IPEndPoint)client.LocalEndPoint!;
-                if (_edge.Options.L4.IsTrustedProxy(remote.Address))
+                if (trusted)
                 {
                     var (status, header) = await ProxyHeaderReader.ReadAsync(network, _edge.Options.L4.ProxyHeaderTimeout, _edge.Time, ct).ConfigureAwait(false);
                     if (status != ProxyParseStatus.Complete)

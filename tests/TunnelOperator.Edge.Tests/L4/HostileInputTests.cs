@@ -147,6 +147,56 @@ public sealed class HostileInputTests
         Assert.Empty(answer);
     }
 
+    /// <summary>
+    /// On a declared TCP port too: a peer outside the trusted proxies that starts with a PROXY
+    /// header is closed, and the origin (an echo) gets none of its bytes, so it cannot be fed a
+    /// forged client address. Plain bytes, even ones that begin like a signature, still pass.
+    /// </summary>
+    [Theory]
+    [InlineData("v2 signature, then data")]
+    [InlineData("v1 text header, then data")]
+    public async Task ProxyHeaderFromAnUntrustedPeer_OnATcpPort_IsRefused(string kind)
+    {
+        await using var origin = new TcpEchoOrigin();
+        await using var edge = await L4Edge.StartAsync();
+        var port = FreePort.Next();
+        var (agent, _) = await edge.StartSyncedAgentAsync(await edge.InviteAsync("alice", "*.alice.test"), tcp: $$"""[{"name":"echo","origin":"{{origin.Origin}}","listen_port":{{port}}}]""");
+        await using var _a = agent;
+        byte[] header = kind.StartsWith("v1", StringComparison.Ordinal)
+            ? "PROXY TCP4 203.0.113.9 127.0.0.1 1234 443\r\n"u8.ToArray()
+            : ProxyHeaderWriter.Encode(new ProxyHeader { Source = IPEndPoint.Parse("203.0.113.9:1234"), Destination = IPEndPoint.Parse("127.0.0.1:443") });
+
+        var (answer, _) = await SendAsync(port, [.. header, .. "hello"u8]);
+
+        Assert.Empty(answer);
+        Assert.Equal("hello", await PortTests.TcpRoundTripAsync(port, "hello"));
+        Assert.Equal("\r\n\r\nnot a header", await PortTests.TcpRoundTripAsync(port, "\r\n\r\nnot a header"));
+    }
+
+    [Fact]
+    public async Task APeerThatSendsWhatBeginsASignatureAndWaits_GetsItsBytesDeliveredAfterAHold()
+    {
+        await using var origin = new TcpEchoOrigin();
+        await using var edge = await L4Edge.StartAsync();
+        var port = FreePort.Next();
+        var (agent, _) = await edge.StartSyncedAgentAsync(await edge.InviteAsync("alice", "*.alice.test"), tcp: $$"""[{"name":"echo","origin":"{{origin.Origin}}","listen_port":{{port}}}]""");
+        await using var _a = agent;
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, port, Ct);
+
+        await socket.SendAsync("\r\n"u8.ToArray(), Ct);
+        var echoed = new byte[2];
+        var got = 0;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        while (got < 2)
+        {
+            got += await socket.ReceiveAsync(echoed.AsMemory(got), timeout.Token);
+        }
+
+        Assert.Equal("\r\n"u8.ToArray(), echoed);
+    }
+
     public static TheoryData<string, byte[]> MalformedProxyHeaders()
     {
         var good = ProxyHeaderWriter.Encode(new ProxyHeader { Source = IPEndPoint.Parse("203.0.113.9:1234"), Destination = IPEndPoint.Parse("127.0.0.1:443") });
