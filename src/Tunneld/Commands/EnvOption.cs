@@ -10,10 +10,23 @@ internal static class EnvOption
         return new Option<T>(name)
         {
             Description = $"{description} [env: {variable}]",
-            DefaultValueFactory = _ =>
+            DefaultValueFactory = result =>
             {
                 var value = Environment.GetEnvironmentVariable(variable);
-                return string.IsNullOrEmpty(value) ? fallback : parse(value);
+                if (string.IsNullOrEmpty(value))
+                {
+                    return fallback;
+                }
+
+                try
+                {
+                    return parse(value);
+                }
+                catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+                {
+                    result.AddError($"{variable}='{value}' is not a valid value for {name}: {e.Message} Fix or unset the variable, or pass {name}.");
+                    return fallback;
+                }
             },
         };
     }

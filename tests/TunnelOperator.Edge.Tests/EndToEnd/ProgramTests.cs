@@ -84,6 +84,16 @@ public sealed class ProgramTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Serve_NamesTheVariable_WhenATunneldVariableHasABadValue()
+    {
+        var (code, output) = await ProgramProcess.RunAsync(RepoPaths.Tunneld, ["serve", "--data-dir", Path.Combine(_dir, "bad-env")],
+            new Dictionary<string, string?> { ["TUNNELD_MAX_CONCURRENT"] = "lots" });
+        Assert.NotEqual(0, code);
+        Assert.Contains("TUNNELD_MAX_CONCURRENT='lots' is not a valid value for --max-concurrent", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LoginThenTunnel_PrintsThreeLines_AndCurlReachesTheOrigin()
     {
         var token = await _edge.CreateUserWithTokenAsync("curl@example.com");
