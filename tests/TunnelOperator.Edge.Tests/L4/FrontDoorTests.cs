@@ -52,6 +52,31 @@ public sealed class FrontDoorTests
         Assert.Contains("sni=app.alice.test", output, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The AUTHORITY TLV is read by a real peer: haproxy's fc_pp_authority gives the name the
+    /// agent put in the PROXY header, which must be the SNI the client sent.
+    /// </summary>
+    [Fact]
+    public async Task HaproxyOrigin_ReadsTheSniFromTheProxyHeadersAuthorityTlv()
+    {
+        await using var peers = new OriginPeers();
+        var (cert, key) = peers.SelfSigned("app.alice.test");
+        var origin = await peers.HaproxyAcceptProxyTlsAsync(cert, key);
+        await using var edge = await L4Edge.StartAsync();
+        var token = await edge.InviteAsync("alice", "app.alice.test");
+        var (agent, synced) = await edge.StartSyncedAgentAsync(token, tls: $$"""[{"hostname":"app.alice.test","origin":"127.0.0.1:{{origin}}"}]""");
+        await using var _ = agent;
+        AllAccepted(synced);
+
+        var (code, output, error) = await RealTools.CurlAsync("--resolve", $"app.alice.test:{edge.HttpsPort}:127.0.0.1", "--cacert", cert, "-w", "local=%{local_port}", $"https://app.alice.test:{edge.HttpsPort}/");
+
+        Assert.True(code == 0, error);
+        var localPort = output.Split("local=")[1];
+        Assert.Contains($"client=127.0.0.1:{localPort} ", output, StringComparison.Ordinal);
+        Assert.Contains("authority=app.alice.test ", output, StringComparison.Ordinal);
+        Assert.Contains("sni=app.alice.test", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task HaproxyInFront_SendsProxyV2_TheEdgeTrustsIt_AndTheOriginSeesTheClientBehindHaproxy()
     {

@@ -92,6 +92,35 @@ internal sealed class OriginPeers : IAsyncDisposable
         return port;
     }
 
+    /// <summary>
+    /// haproxy with <c>accept-proxy</c> on a TLS listener: it answers with the client address
+    /// and the AUTHORITY TLV (<c>fc_pp_authority</c>) of the PROXY v2 header, beside the SNI it
+    /// saw in the handshake itself.
+    /// </summary>
+    public async Task<int> HaproxyAcceptProxyTlsAsync(string certPath, string keyPath)
+    {
+        var port = FreePort.Next();
+        var pem = Path.Combine(Dir, $"haproxy-origin-{port}.pem");
+        File.WriteAllText(pem, File.ReadAllText(certPath) + "\n" + File.ReadAllText(keyPath));
+        var config = Path.Combine(Dir, $"haproxy-origin-{port}.cfg");
+        File.WriteAllText(config, $$"""
+            global
+              maxconn 256
+            defaults
+              mode http
+              timeout connect 5s
+              timeout client 30s
+              timeout server 30s
+            frontend origin
+              bind 127.0.0.1:{{port}} accept-proxy ssl crt {{pem}}
+              http-request return status 200 content-type text/plain lf-string "client=%[src]:%[src_port] authority=%[fc_pp_authority] sni=%[ssl_fc_sni]\n"
+
+            """);
+        var process = Start(RealTools.Require("haproxy"), ["-f", config, "-db"]);
+        await WaitForPortAsync(port, process);
+        return port;
+    }
+
     /// <summary>haproxy in TCP mode in front of <paramref name="backendPort"/>, sending PROXY v2 first.</summary>
     public async Task<int> HaproxySendProxyV2Async(int backendPort)
     {
