@@ -121,6 +121,26 @@ public sealed class ProgramTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SecondClientOfOneName_IsToldAlreadyExists_AndTakeoverEvictsTheHolder()
+    {
+        var token = await _edge.CreateUserWithTokenAsync("takeover@example.com");
+        string[] args = ["--url", _origin.Url.ToString(), "--name", "shared", "--endpoint", _edge.ControlEndpoint, "--ca-cert", _edge.CaPath];
+        await using var first = StartTunnel(args, ClientEnvironment(token));
+        var url = await first.WaitForLineAsync("public URL: ");
+
+        await using var second = StartTunnel(args, ClientEnvironment(token));
+        await second.WaitForLineAsync("Error: AlreadyExists: tunnel 'shared' is already connected from another client");
+        await second.WaitForLineAsync("retrying in");
+        Assert.False(second.Exited.IsCompleted);
+        await second.DisposeAsync();
+
+        await using var third = StartTunnel([.. args, "--takeover"], ClientEnvironment(token));
+        Assert.Equal(url, await third.WaitForLineAsync("public URL: "));
+        await first.WaitForLineAsync("was taken over by another client");
+        Assert.False(first.Exited.IsCompleted); // it retries, as the seed says
+    }
+
+    [Fact]
     public async Task InvalidToken_ExitsWithTheTroubleshootingText()
     {
         await using var tunnel = StartTunnel(["--url", _origin.Url.ToString(), "--endpoint", _edge.ControlEndpoint, "--ca-cert", _edge.CaPath, "--token", "wrong"]);

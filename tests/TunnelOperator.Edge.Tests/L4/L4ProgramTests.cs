@@ -114,4 +114,47 @@ public sealed class L4ProgramTests : IAsyncLifetime
         Assert.NotEqual(0, code);
         Assert.Contains("--expires 'soon'", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task FromAnotherMachine_HubUrlAndApiKey_CreateInvitesAndRemoveTenants()
+    {
+        var key = (await File.ReadAllTextAsync(Path.Combine(_edge.DataDir, "operator.key"), Ct)).Trim();
+        var elsewhere = Path.Combine(_dir, "elsewhere"); // no operator.key here: only --api-key can authenticate
+        Task<(int ExitCode, string Output)> Remote(string apiKey, params string[] args) =>
+            ProgramProcess.RunAsync(RepoPaths.Tunneld, [.. args, "--hub-url", _edge.ControlEndpoint, "--ca-cert", _edge.CaPath, "--api-key", apiKey, "--data-dir", elsewhere]);
+
+        var (code, output) = await Remote(key, "invite", "create", "--name", "dave", "--hostnames", "*.dave.test");
+        Assert.True(code == 0, output);
+        var token = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
+        Assert.StartsWith("tinv1_", token, StringComparison.Ordinal);
+
+        (code, output) = await Remote("not-the-key", "invite", "list");
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain("dave", output, StringComparison.Ordinal);
+
+        (code, output) = await Remote(key, "invite", "list");
+        Assert.True(code == 0, output);
+        var tenantId = output.Split('\n').Single(l => l.Contains(" dave ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        (code, output) = await TunnelctlAsync(token, _edge.CaPath, "entry", "list");
+        Assert.True(code == 0, output);
+
+        (code, output) = await Remote(key, "tenant", "remove", "--tenant-id", tenantId);
+        Assert.True(code == 0, output);
+        (code, output) = await TunnelctlAsync(token, _edge.CaPath, "entry", "list");
+        Assert.NotEqual(0, code);
+        Assert.Contains("invalid invite token", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenerateToken_PrintsTheAskedNumberOfWellFormedDistinctTokens()
+    {
+        var (code, output) = await ProgramProcess.RunAsync(RepoPaths.Tunnelctl, ["generate-token", "-c", "5"]);
+
+        Assert.True(code == 0, output);
+        var tokens = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(5, tokens.Length);
+        Assert.Equal(5, tokens.Distinct().Count());
+        Assert.All(tokens, t => Assert.True(TunnelOperator.Agent.Forwards.ForwardToken.Check(t).IsValid, t));
+        Assert.All(tokens, t => Assert.Matches("^i[A-Za-z0-9_.-]{17}$", t));
+    }
 }
