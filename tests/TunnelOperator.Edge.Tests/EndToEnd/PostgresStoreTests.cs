@@ -72,6 +72,25 @@ public sealed class PostgresStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TokenRevokedThroughOneReplica_ClosesALiveSessionOnTheOther()
+    {
+        await using var first = await InProcessEdge.StartAsync(databaseUrl: _databaseUrl);
+        await using var second = await InProcessEdge.StartAsync(o => o with { TokenRecheckInterval = TimeSpan.FromSeconds(1) }, databaseUrl: _databaseUrl);
+        var (token, tokenId, _) = await first.CreateUserAsync("live-revoked-pg@example.com");
+        await using var agent = second.StartAgent(token, _origin.Url);
+        await agent.NextOpenedAsync();
+
+        using (var admin = first.AdminClient())
+        {
+            var revoked = await admin.DeleteAsync($"/admin/tokens/{tokenId}", TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        }
+
+        var outcome = await agent.Completion.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.Equal(ErrorCode.PermissionDenied, outcome.Code);
+    }
+
+    [Fact]
     public async Task DatabaseOutage_RefusesAgentsAsRetryable_AndTheyConnectOnceItIsBack()
     {
         await using var edge = await InProcessEdge.StartAsync(databaseUrl: _databaseUrl);
