@@ -90,7 +90,12 @@ public sealed partial class EdgeServer : IAsyncDisposable
 
         var services = new EdgeServices(options, store, loggerFactory, time);
         var meter = services.Metrics.Meter;
-        var exporter = new PrometheusExporter(m => ReferenceEquals(m, meter));
+        // Beside our own meter, Kestrel's connection metrics of this edge's public server: they
+        // count what Kestrel refuses before a request reaches the forwarder (kestrel.connection.duration
+        // with error.type, e.g. invalid_request_headers for a 400, a 431, a bad request line).
+        var publicMeters = new ScopedMeterFactory();
+        var exporter = new PrometheusExporter(m => ReferenceEquals(m, meter)
+            || (m.Name == KestrelMeterName && ReferenceEquals(m.Scope, publicMeters)));
         var otlp = TelemetrySetup.EnableOtlp(new TelemetryOptions
         {
             ServiceName = "tunneld",
@@ -114,6 +119,7 @@ public sealed partial class EdgeServer : IAsyncDisposable
         var publicBuilder = WebApplication.CreateSlimBuilder();
         ConfigureCommon(publicBuilder, loggerFactory);
         publicBuilder.Services.AddSingleton<IConnectionListenerFactory, HandOffListenerFactory>();
+        publicBuilder.Services.AddSingleton<System.Diagnostics.Metrics.IMeterFactory>(publicMeters);
         publicBuilder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -208,6 +214,8 @@ public sealed partial class EdgeServer : IAsyncDisposable
         LogStarted(server._logger, options.BaseHost, http?.IPEndPoint, https?.IPEndPoint, control?.EndPoint, admin?.IPEndPoint);
         return server;
     }
+
+    private const string KestrelMeterName = "Microsoft.AspNetCore.Server.Kestrel";
 
     private static void ConfigureCommon(WebApplicationBuilder builder, ILoggerFactory loggerFactory)
     {

@@ -84,6 +84,39 @@ public sealed class AdminApiTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Requests Kestrel refuses itself (a 431 for oversized headers, a 400 for a broken request
+    /// line) never reach the forwarder; Kestrel's connection metrics, exported beside ours,
+    /// count them by reason.
+    /// </summary>
+    [Fact]
+    public async Task Metrics_CountRequestsKestrelRefusesBeforeTheForwarder()
+    {
+        foreach (var request in new[] { $"GET / HTTP/1.1\r\nHost: x.localhost\r\nX-Big: {new string('a', 64 * 1024)}\r\n\r\n", "NOT A REQUEST LINE\r\n\r\n" })
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, _edge.HttpPort, TestContext.Current.CancellationToken);
+            await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes(request), TestContext.Current.CancellationToken);
+            var answer = new byte[256];
+            var read = await socket.ReceiveAsync(answer, TestContext.Current.CancellationToken);
+            Assert.StartsWith("HTTP/1.1 4", System.Text.Encoding.ASCII.GetString(answer, 0, read), StringComparison.Ordinal);
+        }
+
+        using var admin = new HttpClient { BaseAddress = _edge.AdminUrl };
+        string text = string.Empty;
+        for (var attempt = 0; attempt < 100 && !text.Contains("invalid_request_line", StringComparison.Ordinal); attempt++)
+        {
+            // The connection's duration is recorded when Kestrel has closed it.
+            text = await admin.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Contains("kestrel_connection_duration", text, StringComparison.Ordinal);
+        Assert.Contains("error_type=\"invalid_request_line\"", text, StringComparison.Ordinal);
+        Assert.Contains("error_type=\"max_request_headers_total_size_exceeded\"", text, StringComparison.Ordinal);
+        Assert.Contains("tunnel_edge_requests_total 0", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task HealthAndReadiness_AnswerWithoutAuthentication()
     {
