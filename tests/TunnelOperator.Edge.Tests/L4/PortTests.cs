@@ -209,6 +209,33 @@ public sealed class PortTests
         Assert.False(status.Accepted);
         Assert.Equal(ErrorCode.PermissionDenied, status.Code);
         Assert.Contains("--allow-privileged-ports", status.Reason, StringComparison.Ordinal);
+
+        // With the flag, a free port below 1024 is served (the tests run as root, as CI does).
+        await using var origin = new TcpEchoOrigin();
+        await using var allowing = await L4Edge.StartAsync(l4 => l4 with { AllowPrivilegedPorts = true });
+        var low = FreePrivilegedPort();
+        var (lowAgent, lowSynced) = await allowing.StartSyncedAgentAsync(await allowing.InviteAsync("alice", "*.alice.test"), tcp: $$"""[{"name":"low","origin":"{{origin.Origin}}","listen_port":{{low}}}]""");
+        await using var _l = lowAgent;
+        Assert.True(Assert.Single(lowSynced.Services).Accepted, lowSynced.Services[0].Reason);
+        Assert.Equal("below 1024", await TcpRoundTripAsync(low, "below 1024"));
+    }
+
+    private static int FreePrivilegedPort()
+    {
+        for (var port = 1023; port >= 600; port--)
+        {
+            try
+            {
+                using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException("no free port between 600 and 1023 on loopback");
     }
 
     internal static async Task<string> RoundTripAsync(UdpClient udp, int port, string text)
