@@ -34,22 +34,11 @@ public sealed class FrontDoorTests
     [Fact]
     public async Task NginxOrigin_WithProxyProtocol_ReportsTheRealClientAddressAndSni()
     {
-        await using var peers = new OriginPeers();
-        var (cert, key) = peers.SelfSigned("app.alice.test");
-        var origin = await peers.NginxProxyProtocolTlsAsync(cert, key);
-        await using var edge = await L4Edge.StartAsync();
-        var token = await edge.InviteAsync("alice", "app.alice.test");
-        var (agent, synced) = await edge.StartSyncedAgentAsync(token, tls: $$"""[{"hostname":"app.alice.test","origin":"127.0.0.1:{{origin}}"}]""");
-        await using var _ = agent;
-        AllAccepted(synced);
+        var (answer, clientPort, httpsPort) = await PassthroughToAsync((peers, cert, key) => peers.NginxProxyProtocolTlsAsync(cert, key));
 
-        var (code, output, error) = await RealTools.CurlAsync("--resolve", $"app.alice.test:{edge.HttpsPort}:127.0.0.1", "--cacert", cert, "-w", "local=%{local_port}", $"https://app.alice.test:{edge.HttpsPort}/");
-
-        Assert.True(code == 0, error);
-        var localPort = output.Split("local=")[1];
-        Assert.Contains($"client=127.0.0.1:{localPort} ", output, StringComparison.Ordinal);
-        Assert.Contains($"server=127.0.0.1:{edge.HttpsPort} ", output, StringComparison.Ordinal);
-        Assert.Contains("sni=app.alice.test", output, StringComparison.Ordinal);
+        Assert.Contains($"client=127.0.0.1:{clientPort} ", answer, StringComparison.Ordinal);
+        Assert.Contains($"server=127.0.0.1:{httpsPort} ", answer, StringComparison.Ordinal);
+        Assert.Contains("sni=app.alice.test", answer, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -59,9 +48,23 @@ public sealed class FrontDoorTests
     [Fact]
     public async Task HaproxyOrigin_ReadsTheSniFromTheProxyHeadersAuthorityTlv()
     {
+        var (answer, clientPort, _) = await PassthroughToAsync((peers, cert, key) => peers.HaproxyAcceptProxyTlsAsync(cert, key));
+
+        Assert.Contains($"client=127.0.0.1:{clientPort} ", answer, StringComparison.Ordinal);
+        Assert.Contains("authority=app.alice.test ", answer, StringComparison.Ordinal);
+        Assert.Contains("sni=app.alice.test", answer, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// curl through a passthrough service for app.alice.test (PROXY v2 on, the default) to an
+    /// origin that answers with what its PROXY header told it; the answer, curl's own port
+    /// and the edge's HTTPS port.
+    /// </summary>
+    private static async Task<(string Answer, string ClientPort, int HttpsPort)> PassthroughToAsync(Func<OriginPeers, string, string, Task<int>> startOrigin)
+    {
         await using var peers = new OriginPeers();
         var (cert, key) = peers.SelfSigned("app.alice.test");
-        var origin = await peers.HaproxyAcceptProxyTlsAsync(cert, key);
+        var origin = await startOrigin(peers, cert, key);
         await using var edge = await L4Edge.StartAsync();
         var token = await edge.InviteAsync("alice", "app.alice.test");
         var (agent, synced) = await edge.StartSyncedAgentAsync(token, tls: $$"""[{"hostname":"app.alice.test","origin":"127.0.0.1:{{origin}}"}]""");
@@ -71,10 +74,7 @@ public sealed class FrontDoorTests
         var (code, output, error) = await RealTools.CurlAsync("--resolve", $"app.alice.test:{edge.HttpsPort}:127.0.0.1", "--cacert", cert, "-w", "local=%{local_port}", $"https://app.alice.test:{edge.HttpsPort}/");
 
         Assert.True(code == 0, error);
-        var localPort = output.Split("local=")[1];
-        Assert.Contains($"client=127.0.0.1:{localPort} ", output, StringComparison.Ordinal);
-        Assert.Contains("authority=app.alice.test ", output, StringComparison.Ordinal);
-        Assert.Contains("sni=app.alice.test", output, StringComparison.Ordinal);
+        return (output, output.Split("local=")[1], edge.HttpsPort);
     }
 
     [Fact]

@@ -70,38 +70,24 @@ internal sealed class OriginPeers : IAsyncDisposable
     }
 
     /// <summary>haproxy with <c>accept-proxy</c> on a plain listener: it answers with the source address from the PROXY header.</summary>
-    public async Task<int> HaproxyAcceptProxyAsync()
-    {
-        var port = FreePort.Next();
-        var config = Path.Combine(Dir, $"haproxy-origin-{port}.cfg");
-        File.WriteAllText(config, $$"""
-            global
-              maxconn 256
-            defaults
-              mode http
-              timeout connect 5s
-              timeout client 30s
-              timeout server 30s
-            frontend origin
-              bind 127.0.0.1:{{port}} accept-proxy
-              http-request return status 200 content-type text/plain lf-string "client=%[src]:%[src_port] server=%[dst]:%[dst_port]\n"
-
-            """);
-        var process = Start(RealTools.Require("haproxy"), ["-f", config, "-db"]);
-        await WaitForPortAsync(port, process);
-        return port;
-    }
+    public Task<int> HaproxyAcceptProxyAsync() =>
+        HaproxyOriginAsync("accept-proxy", "client=%[src]:%[src_port] server=%[dst]:%[dst_port]");
 
     /// <summary>
     /// haproxy with <c>accept-proxy</c> on a TLS listener: it answers with the client address
     /// and the AUTHORITY TLV (<c>fc_pp_authority</c>) of the PROXY v2 header, beside the SNI it
     /// saw in the handshake itself.
     /// </summary>
-    public async Task<int> HaproxyAcceptProxyTlsAsync(string certPath, string keyPath)
+    public Task<int> HaproxyAcceptProxyTlsAsync(string certPath, string keyPath)
+    {
+        var pem = Path.Combine(Dir, $"haproxy-origin-{Guid.NewGuid():N}.pem");
+        File.WriteAllText(pem, File.ReadAllText(certPath) + "\n" + File.ReadAllText(keyPath));
+        return HaproxyOriginAsync($"accept-proxy ssl crt {pem}", "client=%[src]:%[src_port] authority=%[fc_pp_authority] sni=%[ssl_fc_sni]");
+    }
+
+    private async Task<int> HaproxyOriginAsync(string bindOptions, string answer)
     {
         var port = FreePort.Next();
-        var pem = Path.Combine(Dir, $"haproxy-origin-{port}.pem");
-        File.WriteAllText(pem, File.ReadAllText(certPath) + "\n" + File.ReadAllText(keyPath));
         var config = Path.Combine(Dir, $"haproxy-origin-{port}.cfg");
         File.WriteAllText(config, $$"""
             global
@@ -112,8 +98,8 @@ internal sealed class OriginPeers : IAsyncDisposable
               timeout client 30s
               timeout server 30s
             frontend origin
-              bind 127.0.0.1:{{port}} accept-proxy ssl crt {{pem}}
-              http-request return status 200 content-type text/plain lf-string "client=%[src]:%[src_port] authority=%[fc_pp_authority] sni=%[ssl_fc_sni]\n"
+              bind 127.0.0.1:{{port}} {{bindOptions}}
+              http-request return status 200 content-type text/plain lf-string "{{answer}}\n"
 
             """);
         var process = Start(RealTools.Require("haproxy"), ["-f", config, "-db"]);

@@ -110,25 +110,6 @@ public sealed class PortTests
         Assert.Equal(payload, reply.Split('|', 2)[1]);
     }
 
-    [Fact]
-    public async Task ATcpAndAUdpServiceOfOneName_OnOnePortNumber_BothWork()
-    {
-        await using var tcpOrigin = new TcpEchoOrigin();
-        await using var udpOrigin = new UdpEchoOrigin();
-        await using var edge = await L4Edge.StartAsync();
-        var port = FreePort.Next();
-        var token = await edge.InviteAsync("alice", "*.alice.test");
-        var (agent, synced) = await edge.StartSyncedAgentAsync(token,
-            tcp: $$"""[{"name":"dns","origin":"{{tcpOrigin.Origin}}","listen_port":{{port}}}]""",
-            udp: $$"""[{"name":"dns","origin":"{{udpOrigin.Origin}}","listen_port":{{port}}}]""");
-        await using var _a = agent;
-
-        Assert.All(synced.Services, s => Assert.True(s.Accepted, s.Reason));
-        Assert.Equal("over tcp", await TcpRoundTripAsync(port, "over tcp"));
-        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        Assert.EndsWith("|over udp", await RoundTripAsync(udp, port, "over udp"), StringComparison.Ordinal);
-    }
-
     /// <summary>
     /// A datagram of the UDP maximum (65,507 bytes) cannot take a PROXY v2 header in front of
     /// it towards the origin: that one datagram is dropped, the client's session goes on.
@@ -178,8 +159,10 @@ public sealed class PortTests
         Assert.NotEqual(first, afterIdle);
     }
 
-    [Fact]
-    public async Task TcpAndUdp_OnOnePortNumber_Coexist()
+    [Theory]
+    [InlineData("t", "u")]
+    [InlineData("dns", "dns")] // one name for a TCP and a UDP service
+    public async Task TcpAndUdp_OnOnePortNumber_Coexist(string tcpName, string udpName)
     {
         await using var tcpOrigin = new TcpEchoOrigin();
         await using var udpOrigin = new UdpEchoOrigin();
@@ -187,8 +170,8 @@ public sealed class PortTests
         var port = FreePort.Next();
         var token = await edge.InviteAsync("alice", "*.alice.test");
         var (agent, synced) = await edge.StartSyncedAgentAsync(token,
-            tcp: $$"""[{"name":"t","origin":"{{tcpOrigin.Origin}}","listen_port":{{port}}}]""",
-            udp: $$"""[{"name":"u","origin":"{{udpOrigin.Origin}}","listen_port":{{port}}}]""");
+            tcp: $$"""[{"name":"{{tcpName}}","origin":"{{tcpOrigin.Origin}}","listen_port":{{port}}}]""",
+            udp: $$"""[{"name":"{{udpName}}","origin":"{{udpOrigin.Origin}}","listen_port":{{port}}}]""");
         await using var _ = agent;
         Assert.All(synced.Services, s => Assert.True(s.Accepted, s.Reason));
 
