@@ -15,6 +15,12 @@ public sealed partial class TunnelStore
     /// <summary>The lowest port a tenant may claim unless the edge allows privileged ports.</summary>
     public const int FirstUnprivilegedPort = 1024;
 
+    /// <summary>A live agent's row is marked seen at most this often (by its session's standing checks).</summary>
+    public static readonly TimeSpan AgentSeenResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>An unrevoked agent unseen this long is gone (a live one is seen every minute), and its row is pruned.</summary>
+    public static readonly TimeSpan UnseenAgentRetention = TimeSpan.FromDays(7);
+
     /// <summary>
     /// Reconciles one agent's complete declaration with the hub:
     /// <list type="number">
@@ -24,7 +30,10 @@ public sealed partial class TunnelStore
     /// <item>each claim is checked (valid, allowed by the invite and the privileged-port rule,
     ///   not held by another tenant, not declared twice) and the accepted ones are upserted;</item>
     /// <item>the tenant's agent-made entries that were not accepted this time are deleted
-    ///   (entries made by hand stay).</item>
+    ///   (entries made by hand stay);</item>
+    /// <item>the tenant's unrevoked agent rows unseen for <see cref="UnseenAgentRetention"/> are
+    ///   pruned: every agent start (a pod restart) adds a row, and without this the table would
+    ///   grow with each; revoked rows grow only with configuration changes and are kept.</item>
     /// </list>
     /// One transaction, retried when a concurrent writer wins a unique index.
     /// </summary>
@@ -44,6 +53,15 @@ public sealed partial class TunnelStore
             {
                 return StoreResult<AgentSyncResult>.Success(new AgentSyncResult([], [], Superseded: true));
             }
+
+            // Pruned before the revocations below load (and track) the rows they change. Only
+            // unrevoked rows go: they all carry the current configuration (a change revokes every
+            // other), so one that comes back later is a harmless replica. Revoked rows stay, or a
+            // superseded agent that was cut off and returns would count as a fresh start.
+            var unseenBefore = now - UnseenAgentRetention;
+            await db.TenantAgents
+                .Where(a => a.TenantId == tenantId && a.Id != agentId && a.RevokedAt == null && a.LastSeenAt < unseenBefore)
+                .ExecuteDeleteAsync(token).ConfigureAwait(false);
 
             var revoked = new List<Guid>();
             if (agent is null || agent.ConfigHash != configHash)

@@ -135,7 +135,12 @@ public sealed partial class TunnelStore
         return StoreResult<AuthenticatedTenant>.Success(new AuthenticatedTenant(ToTenant(row.Tenant), row.Invite.Id));
     }
 
-    /// <summary>Whether a live tenant agent may stay connected (polled by its session).</summary>
+    /// <summary>
+    /// Whether a live tenant agent may stay connected (polled by its session). For an agent
+    /// that may, it also records that the agent was seen (at most once a minute), which keeps
+    /// its row from being pruned (see <see cref="SyncAgentAsync"/>). An agent whose row is gone
+    /// counts as superseded: rows go only when revoked or long unseen.
+    /// </summary>
     public Task<TenantAgentStanding> CheckTenantAgentAsync(Guid tenantId, Guid inviteId, Guid? agentId, CancellationToken ct = default)
     {
         var now = Timestamps.Now(_time);
@@ -152,9 +157,18 @@ public sealed partial class TunnelStore
                 return TenantAgentStanding.InviteInvalid;
             }
 
-            if (agentId is { } id && await db.TenantAgents.AnyAsync(a => a.Id == id && a.RevokedAt != null, token).ConfigureAwait(false))
+            if (agentId is { } id)
             {
-                return TenantAgentStanding.Superseded;
+                var agent = await db.TenantAgents.FirstOrDefaultAsync(a => a.Id == id, token).ConfigureAwait(false);
+                if (agent is null || agent.RevokedAt is not null)
+                {
+                    return TenantAgentStanding.Superseded;
+                }
+
+                if (agent.LastSeenAt < now - AgentSeenResolution)
+                {
+                    await db.TenantAgents.Where(a => a.Id == id).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastSeenAt, now), token).ConfigureAwait(false);
+                }
             }
 
             return TenantAgentStanding.Active;

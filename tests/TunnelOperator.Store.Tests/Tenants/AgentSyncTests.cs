@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TunnelOperator.Store.Tenants;
 using TunnelOperator.Store.Tests.Support;
 
@@ -164,5 +165,43 @@ public sealed class AgentSyncTests(PostgresFixture postgres)
             Assert.All(results.Where(r => r != winner), r => Assert.Equal(ClaimVerdict.Taken, r.Value!.Outcomes[0].Verdict));
             Assert.Equal(round + 1, (await db.QueryAsync("SELECT * FROM tenant_entries")).Count);
         }
+    }
+
+    /// <summary>
+    /// Every agent start adds a row. Rows of replicas unseen for a week are pruned; a live
+    /// agent's standing checks keep its row; revoked rows stay, so a superseded agent that
+    /// returns late is still told so instead of counting as a fresh start.
+    /// </summary>
+    [Theory]
+    [BothBackends]
+    public async Task ReplicaRowsUnseenForAWeek_ArePruned_LiveAndRevokedOnesStay(Backend backend)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        await using var db = await StoreHarness.CreateAsync(backend, postgres, time);
+        var store = await db.OpenAsync();
+        var invite = (await store.CreateInviteAsync("alice", "*.alice.example.eu", null, null, Ct)).Value!.Invite;
+        var tenant = invite.TenantId;
+        Guid superseded = Guid.NewGuid(), live = Guid.NewGuid(), gone = Guid.NewGuid();
+        await SyncAsync(store, tenant, superseded, "h0", false);
+        await SyncAsync(store, tenant, live, "h1", false);
+        await SyncAsync(store, tenant, gone, "h1", false);
+
+        for (var day = 0; day < 8; day++)
+        {
+            time.Advance(TimeSpan.FromDays(1));
+            Assert.Equal(TenantAgentStanding.Active, await store.CheckTenantAgentAsync(tenant, invite.Id, live, Ct));
+        }
+
+        var replica = await SyncAsync(store, tenant, Guid.NewGuid(), "h1", false);
+
+        Assert.Empty(replica.RevokedAgents);
+        Assert.Equal(TenantAgentStanding.Active, await store.CheckTenantAgentAsync(tenant, invite.Id, live, Ct));
+        Assert.Equal(TenantAgentStanding.Superseded, await store.CheckTenantAgentAsync(tenant, invite.Id, gone, Ct)); // its row is gone
+        Assert.Equal(TenantAgentStanding.Superseded, await store.CheckTenantAgentAsync(tenant, invite.Id, superseded, Ct));
+        var back = await SyncAsync(store, tenant, gone, "h1", false);
+        Assert.False(back.Superseded); // a replica of the current configuration, welcome back
+        Assert.Empty(back.RevokedAgents);
+        Assert.True((await SyncAsync(store, tenant, superseded, "h0", false)).Superseded);
+        Assert.Equal(TenantAgentStanding.Active, await store.CheckTenantAgentAsync(tenant, invite.Id, live, Ct));
     }
 }
