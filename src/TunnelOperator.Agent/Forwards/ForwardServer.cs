@@ -6,9 +6,9 @@ using TunnelOperator.Protocol.V1;
 namespace TunnelOperator.Agent.Forwards;
 
 /// <summary>
-/// <c>tunnelctl port-forward server</c>: runs beside the targets, stays connected to its edge
-/// as the forward server <c>&lt;name&gt;.&lt;slug&gt;</c>, and serves the forward streams the
-/// edge relays to it:
+/// <c>tunnelctl port-forward server</c>: runs beside the targets, stays connected to each of
+/// its edges as the forward server <c>&lt;name&gt;.&lt;slug&gt;</c>, and serves the forward
+/// streams they relay to it. Per edge, on its own connection:
 /// <list type="number">
 /// <item>connect and authenticate to the edge like any agent (API token);</item>
 /// <item>RegisterForwardServer, expect ForwardServerRegistered with the ID clients use;</item>
@@ -35,19 +35,37 @@ public sealed partial class ForwardServer
         _resolver = new SourceResolver(options.Allowlist, _time);
     }
 
-    /// <summary>Raised with the server ID after each successful registration.</summary>
-    public event Action<string>? Registered;
+    /// <summary>Raised with the server ID and the edge after each successful registration.</summary>
+    public event Action<string, Uri>? Registered;
 
-    /// <summary>Raised with each failed or lost attempt and the delay before the next one.</summary>
+    /// <summary>Raised with each failed or lost attempt (on any edge) and the delay before the next one.</summary>
     public event Action<AgentOutcome, TimeSpan>? Retrying;
 
+    /// <summary>
+    /// Serves on every edge until cancelled, each edge reconnecting on its own with backoff.
+    /// A fatal refusal on one edge (a bad token or name, which no edge would accept) stops them all.
+    /// </summary>
+    /// <param name="newBackoff">Makes each edge's backoff; <see cref="Backoff.Default"/> when null.</param>
     /// <returns>The fatal outcome that stopped the server, or a Stopped outcome on cancellation.</returns>
-    public Task<AgentOutcome> RunAsync(Backoff? backoff, CancellationToken cancellationToken) =>
-        ReconnectLoop.RunAsync(RunOnceAsync, backoff ?? Backoff.Default(), _time, Retrying, cancellationToken);
-
-    private async Task<AgentOutcome> RunOnceAsync(CancellationToken ct)
+    public async Task<AgentOutcome> RunAsync(Func<Backoff>? newBackoff, CancellationToken cancellationToken)
     {
-        var connect = await EdgeSession.ConnectAsync(_options.Edge, _loggerFactory, _time, ct).ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var outcomes = await Task.WhenAll(_options.Edges.Select(async edge =>
+        {
+            var outcome = await ReconnectLoop.RunAsync(ct => RunOnceAsync(edge, ct), newBackoff?.Invoke() ?? Backoff.Default(), _time, Retrying, stop.Token).ConfigureAwait(false);
+            if (outcome.Kind != AgentOutcomeKind.Stopped)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+
+            return outcome;
+        })).ConfigureAwait(false);
+        return outcomes.FirstOrDefault(o => o.Kind != AgentOutcomeKind.Stopped) ?? outcomes[0];
+    }
+
+    private async Task<AgentOutcome> RunOnceAsync(EdgeSettings edge, CancellationToken ct)
+    {
+        var connect = await EdgeSession.ConnectAsync(edge, _loggerFactory, _time, ct).ConfigureAwait(false);
         if (connect.Session is not { } session)
         {
             return connect.Failure!;
@@ -64,8 +82,8 @@ public sealed partial class ForwardServer
             }
 
             var serverId = answer!.ForwardServerRegistered.ServerId;
-            LogRegistered(_logger, serverId, _options.Edge.Endpoint.ToString());
-            Registered?.Invoke(serverId);
+            LogRegistered(_logger, serverId, edge.Endpoint.ToString());
+            Registered?.Invoke(serverId, edge.Endpoint);
 
             using var sessionEnd = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var accept = SessionLoops.AcceptStreamsAsync(session.Mux, ServeStreamAsync, sessionEnd.Token);

@@ -3,7 +3,11 @@ namespace TunnelOperator.Agent.Forwards;
 /// <summary>What <c>tunnelctl port-forward server</c> runs with.</summary>
 public sealed record ForwardServerOptions
 {
-    public required EdgeSettings Edge { get; init; }
+    /// <summary>
+    /// The edges to serve on, each with its own connection (several replicas of one hub, or
+    /// edges that share its store): a client reaches the server through any of them.
+    /// </summary>
+    public required IReadOnlyList<EdgeSettings> Edges { get; init; }
 
     /// <summary>The name part of the server ID; the edge appends the user's slug.</summary>
     public required string Name { get; init; }

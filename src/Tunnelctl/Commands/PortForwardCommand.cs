@@ -95,14 +95,14 @@ internal static class PortForwardCommand
                 return Fail("nothing is allowed: pass --allowed-tcp and/or --allowed-udp with the networks clients may reach, e.g. --allowed-tcp 10.0.0.0/8");
             }
 
-            if (!edge.TryResolve(result, out var settings, out problem))
+            if (!edge.TryResolveAll(result, out var edges, out problem))
             {
                 return Fail(problem);
             }
 
             var options = new ForwardServerOptions
             {
-                Edge = settings,
+                Edges = edges,
                 Name = serverName.Trim(),
                 Tokens = tokenSet,
                 Allowlist = allowlist,
@@ -120,17 +120,27 @@ internal static class PortForwardCommand
         using var stop = StopOnSignals(ct, out var registrations);
         using var _ = registrations;
         var server = new ForwardServer(options, loggerFactory);
+        var hints = ToTunnelOptions(options.Edges[0]);
         server.Retrying += (outcome, delay) =>
-            Console.Error.WriteLine($"{TunnelCommand.Explain(outcome, ToTunnelOptions(options.Edge))}\nretrying in {delay.TotalSeconds:0.0}s");
-        server.Registered += serverId =>
+            Console.Error.WriteLine($"{TunnelCommand.Explain(outcome, hints)}\nretrying in {delay.TotalSeconds:0.0}s");
+        var ready = 0;
+        server.Registered += (serverId, edgeEndpoint) =>
         {
-            Console.Out.WriteLine($"forward server ID: {serverId}");
-            Console.Out.WriteLine($"auth tokens: {options.Tokens.Count}; allowed tcp: {Describe(options.Allowlist.Tcp)}; allowed udp: {Describe(options.Allowlist.Udp)}");
-            Console.Out.WriteLine("tunnelctl port-forward server ready");
-            Console.Out.Flush();
+            lock (options)
+            {
+                Console.Out.WriteLine($"registered on {edgeEndpoint}");
+                if (ready++ == 0)
+                {
+                    Console.Out.WriteLine($"forward server ID: {serverId}");
+                    Console.Out.WriteLine($"auth tokens: {options.Tokens.Count}; allowed tcp: {Describe(options.Allowlist.Tcp)}; allowed udp: {Describe(options.Allowlist.Udp)}");
+                    Console.Out.WriteLine("tunnelctl port-forward server ready");
+                }
+
+                Console.Out.Flush();
+            }
         };
         var outcome = await server.RunAsync(null, stop.Token);
-        return outcome.Kind == AgentOutcomeKind.Stopped ? 0 : Fail(TunnelCommand.Explain(outcome, ToTunnelOptions(options.Edge)));
+        return outcome.Kind == AgentOutcomeKind.Stopped ? 0 : Fail(TunnelCommand.Explain(outcome, hints));
     }
 
     private static Command CreateClient()
@@ -302,7 +312,7 @@ internal static class PortForwardCommand
     /// <summary>The edge connection flags both subcommands share, with the saved login as default.</summary>
     private sealed class EdgeOptionSet
     {
-        private readonly Option<string?> _endpoint = new("--endpoint") { Description = "Override the saved control endpoint" };
+        private readonly Option<string?> _endpoint = new("--endpoint") { Description = "Override the saved control endpoint (a server may list several edges, comma-separated, and serves on each)" };
         private readonly Option<string?> _token = new("--token") { Description = "Override the saved edge API token [env: TUNNEL_TOKEN]" };
         private readonly Option<string?> _caCert = new("--ca-cert") { Description = "PEM CA to trust for the endpoint" };
         private readonly Option<string> _config = new("--config") { Description = "Config file written by login", DefaultValueFactory = _ => ClientConfig.DefaultPath };
@@ -313,6 +323,37 @@ internal static class PortForwardCommand
             command.Options.Add(_token);
             command.Options.Add(_caCert);
             command.Options.Add(_config);
+        }
+
+        /// <summary>
+        /// Like <see cref="TryResolve"/>, for a command that connects to several edges:
+        /// --endpoint may list them comma-separated, all reached with the same token and CA.
+        /// </summary>
+        public bool TryResolveAll(ParseResult result, out IReadOnlyList<EdgeSettings> edges, out string problem)
+        {
+            edges = [];
+            if (!TryResolve(result, out var first, out problem))
+            {
+                return false;
+            }
+
+            var list = new List<EdgeSettings>();
+            foreach (var endpoint in (result.GetValue(_endpoint) ?? first.Endpoint.ToString()).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+                {
+                    problem = $"endpoint '{endpoint}' must be an https:// URL";
+                    return false;
+                }
+
+                if (!list.Any(e => e.Endpoint == uri))
+                {
+                    list.Add(first with { Endpoint = uri });
+                }
+            }
+
+            edges = list;
+            return true;
         }
 
         public bool TryResolve(ParseResult result, out EdgeSettings settings, out string problem)
@@ -329,7 +370,8 @@ internal static class PortForwardCommand
                 return false;
             }
 
-            var endpoint = result.GetValue(_endpoint) ?? saved?.Endpoint;
+            // A server may list several edges; everything else about them is shared, so the first stands for all here.
+            var endpoint = (result.GetValue(_endpoint) ?? saved?.Endpoint)?.Split(',', StringSplitOptions.TrimEntries)[0];
             var token = result.GetValue(_token) ?? Environment.GetEnvironmentVariable("TUNNEL_TOKEN") ?? saved?.Token;
             if (endpoint is null)
             {

@@ -90,6 +90,42 @@ public sealed class PostgresStoreTests : IAsyncLifetime
         Assert.Equal(ErrorCode.PermissionDenied, outcome.Code);
     }
 
+    /// <summary>
+    /// A port-forward server given both replicas of a hub serves on each, so a client reaches
+    /// it through whichever replica it lands on.
+    /// </summary>
+    [Fact]
+    public async Task PortForwardServer_OnTwoReplicas_IsReachedThroughEither()
+    {
+        await using var first = await InProcessEdge.StartAsync(databaseUrl: _databaseUrl);
+        var caKey = Path.Combine(Path.GetDirectoryName(first.CaPath)!, "ca.key");
+        await using var second = await InProcessEdge.StartAsync(o => o with { TlsCaCertificatePath = first.CaPath, TlsCaKeyPath = caKey }, databaseUrl: _databaseUrl);
+        var (token, _, slug) = await first.CreateUserAsync("forward-pg@example.com");
+        var home = Directory.CreateTempSubdirectory("forward-replicas").FullName;
+        var env = new Dictionary<string, string?> { ["HOME"] = home, ["TUNNEL_TOKEN"] = token };
+        var authToken = TunnelOperator.Agent.Forwards.ForwardToken.Generate();
+        var target = new Uri(_origin.Url.ToString());
+        await using var server = ProgramProcess.Start(RepoPaths.Tunnelctl, ["port-forward", "server", "--name", "db",
+            "--endpoint", $"{first.ControlEndpoint},{second.ControlEndpoint}", "--ca-cert", first.CaPath,
+            "--allowed-tcp", "127.0.0.0/8", "--auth-tokens", authToken], env);
+        await server.WaitForLineAsync($"registered on {first.ControlEndpoint}");
+        await server.WaitForLineAsync($"registered on {second.ControlEndpoint}");
+
+        foreach (var edge in new[] { first, second })
+        {
+            var local = FreePort.Next();
+            await using var client = ProgramProcess.Start(RepoPaths.Tunnelctl, ["port-forward", "client", "--server", $"db.{slug}",
+                "--source", $"tcp://127.0.0.1:{target.Port}", "--target", $"127.0.0.1:{local}", "--auth-token", authToken,
+                "--endpoint", edge.ControlEndpoint.ToString(), "--ca-cert", first.CaPath], env);
+            await client.WaitForLineAsync("tunnelctl port-forward ready");
+            using var http = new HttpClient();
+            var response = await http.GetAsync($"http://127.0.0.1:{local}/echo", TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Directory.Delete(home, recursive: true);
+    }
+
     [Fact]
     public async Task DatabaseOutage_RefusesAgentsAsRetryable_AndTheyConnectOnceItIsBack()
     {
