@@ -128,10 +128,11 @@ internal static class PortForwardCommand
         {
             lock (options)
             {
+                // Per registration (each edge, and again after each reconnect); the rest once.
                 Console.Out.WriteLine($"registered on {edgeEndpoint}");
+                Console.Out.WriteLine($"forward server ID: {serverId}");
                 if (ready++ == 0)
                 {
-                    Console.Out.WriteLine($"forward server ID: {serverId}");
                     Console.Out.WriteLine($"auth tokens: {options.Tokens.Count}; allowed tcp: {Describe(options.Allowlist.Tcp)}; allowed udp: {Describe(options.Allowlist.Udp)}");
                     Console.Out.WriteLine("tunnelctl port-forward server ready");
                 }
