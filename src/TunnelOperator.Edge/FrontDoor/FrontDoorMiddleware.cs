@@ -206,7 +206,15 @@ public sealed partial class FrontDoorMiddleware(EdgeServices edge)
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
+            // No agent can serve the name right now: the client hears what it would once the
+            // route is gone, an unrecognized_name alert, rather than a bare close.
             LogAgentUnreachable(_logger, serverName, e.Message);
+            if (!connection.ConnectionClosed.IsCancellationRequested)
+            {
+                await connection.Transport.Output.WriteAsync(UnrecognizedNameAlert, connection.ConnectionClosed).ConfigureAwait(false);
+                await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+            }
+
             return;
         }
 
