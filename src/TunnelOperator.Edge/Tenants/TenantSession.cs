@@ -121,12 +121,49 @@ public sealed partial class TenantSession : IServiceSession, IAsyncDisposable
                     await CloseAsync(reason, text).ConfigureAwait(false);
                     return;
                 }
+
+                await DropDeletedHostnamesAsync(ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
         {
         }
     }
+
+    /// <summary>
+    /// A hostname the tenant deleted through the hub (on this edge or another) leaves this
+    /// edge's routes at the next check: the edge that took the request dropped it at once.
+    /// </summary>
+    private async Task DropDeletedHostnamesAsync(CancellationToken ct)
+    {
+        var mine = L4.Routes.Hosts.Where(r => r.TenantId == TenantId && r.Sessions.Contains(this)).Select(r => r.Hostname).ToList();
+        if (mine.Count == 0)
+        {
+            return;
+        }
+
+        HashSet<string> held;
+        try
+        {
+            var entries = await _edge.Store.ListEntriesAsync(TenantId, ct).ConfigureAwait(false);
+            held = [.. entries.Where(e => e.Kind == EntryKind.Hostname).Select(e => e.Key)];
+        }
+        catch (StoreUnavailableException)
+        {
+            return; // an outage must not cut working services
+        }
+
+        foreach (var hostname in mine.Where(h => !held.Contains(h)))
+        {
+            if (L4.Routes.RemoveHost(TenantId, hostname))
+            {
+                LogHostnameDropped(_logger, Id, hostname);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "tenant session {SessionId}: hostname {Hostname} was deleted on the hub; no longer routed here")]
+    private static partial void LogHostnameDropped(ILogger logger, string sessionId, string hostname);
 
     internal static (CancelReason Reason, string Message) Describe(TenantAgentStanding standing) => standing switch
     {
