@@ -124,9 +124,10 @@ internal static class PortForwardCommand
         server.Retrying += (outcome, delay) =>
             Console.Error.WriteLine($"{TunnelCommand.Explain(outcome, hints)}\nretrying in {delay.TotalSeconds:0.0}s");
         var ready = 0;
+        var printing = new Lock(); // edges register concurrently
         server.Registered += (serverId, edgeEndpoint) =>
         {
-            lock (options)
+            lock (printing)
             {
                 // Per registration (each edge, and again after each reconnect); the rest once.
                 Console.Out.WriteLine($"registered on {edgeEndpoint}");

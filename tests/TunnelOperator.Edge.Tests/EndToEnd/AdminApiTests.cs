@@ -103,13 +103,13 @@ public sealed class AdminApiTests : IAsyncLifetime
         }
 
         using var admin = new HttpClient { BaseAddress = _edge.AdminUrl };
-        string text = string.Empty;
-        for (var attempt = 0; attempt < 100 && !text.Contains("invalid_request_line", StringComparison.Ordinal); attempt++)
+        var text = string.Empty;
+        // A connection's duration is recorded once Kestrel has closed it, after the answer.
+        await Until.TrueAsync(async () =>
         {
-            // The connection's duration is recorded when Kestrel has closed it.
             text = await admin.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+            return text.Contains("invalid_request_line", StringComparison.Ordinal) && text.Contains("max_request_headers_total_size_exceeded", StringComparison.Ordinal);
+        }, "Kestrel's connection metrics of both refused requests", cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Contains("kestrel_connection_duration", text, StringComparison.Ordinal);
         Assert.Contains("error_type=\"invalid_request_line\"", text, StringComparison.Ordinal);

@@ -18,69 +18,77 @@ public sealed class MultiEdgeTests
     public async Task AnAgent_ConnectsToEveryEdgeItsInviteNames_AndEachEdgeServesThePort()
     {
         await using var origin = new TcpEchoOrigin();
-        await using var first = await L4Edge.StartAsync();
-        var shared = first.Edge.Server.Services.Options.DataDirectory;
-        await using var second = await L4Edge.StartAsync(
-            l4 => l4 with { PortBindAddress = IPAddress.Parse("127.0.0.2") },
-            edge => edge with { DataDirectory = shared });
+        await using var edges = await TwoEdges.StartAsync();
         var port = FreePort.Next();
-        var issued = await InviteIssuer.IssueAsync(first.Edge.Server.Services.Store,
-            new CreateInviteRequest("alice", "*.alice.test", null, null, [first.Edge.ControlEndpoint.ToString(), second.Edge.ControlEndpoint.ToString()]), Ct);
-        Assert.True(issued.Ok, issued.Message);
-        Assert.True(InviteToken.TryParse(issued.Value.Token, out var invite, out _));
-        Assert.True(AgentServiceConfig.TryParse(null, $$"""[{"name":"echo","origin":"{{origin.Origin}}","listen_port":{{port}}}]""", null, out var services, out var problem), problem);
-
-        await using var agent = new TenantAgent(new ServiceAgentGroup(new ServiceAgentOptions
-        {
-            InviteToken = issued.Value.Token,
-            Edges = ServiceAgentOptions.EdgesOf(invite),
-            Services = services,
-            CaCertificatePath = first.Edge.CaPath,
-        }, NullLoggerFactory.Instance), Guid.Empty);
+        var (_, agent) = await edges.StartAgentAsync(null, $$"""[{"name":"echo","origin":"{{origin.Origin}}","listen_port":{{port}}}]""");
+        await using var _ = agent;
         var synced = new[] { await agent.NextSyncedAsync(), await agent.NextSyncedAsync() };
 
         Assert.All(synced, s => Assert.True(s.Services[0].Accepted, s.Services[0].Reason));
         Assert.Equal("one", await RoundTripAsync(IPAddress.Loopback, port, "one"));
         Assert.Equal("two", await RoundTripAsync(IPAddress.Parse("127.0.0.2"), port, "two"));
-        Assert.NotNull(first.L4.Routes.FindPort(ServiceProtocol.Tcp, port));
-        Assert.NotNull(second.L4.Routes.FindPort(ServiceProtocol.Tcp, port));
+        Assert.NotNull(edges.First.L4.Routes.FindPort(ServiceProtocol.Tcp, port));
+        Assert.NotNull(edges.Second.L4.Routes.FindPort(ServiceProtocol.Tcp, port));
     }
 
     [Fact]
     public async Task AHostnameDeletedThroughOneEdge_LeavesTheOthersRoutesAtTheirNextCheck()
     {
         await using var origin = new TcpEchoOrigin();
-        await using var first = await L4Edge.StartAsync();
-        var shared = first.Edge.Server.Services.Options.DataDirectory;
-        await using var second = await L4Edge.StartAsync(
-            l4 => l4 with { PortBindAddress = IPAddress.Parse("127.0.0.2") },
-            edge => edge with { DataDirectory = shared, TokenRecheckInterval = TimeSpan.FromMilliseconds(200) });
-        var issued = await InviteIssuer.IssueAsync(first.Edge.Server.Services.Store,
-            new CreateInviteRequest("alice", "*.alice.test", null, null, [first.Edge.ControlEndpoint.ToString(), second.Edge.ControlEndpoint.ToString()]), Ct);
-        Assert.True(issued.Ok, issued.Message);
-        Assert.True(InviteToken.TryParse(issued.Value.Token, out var invite, out _));
-        Assert.True(AgentServiceConfig.TryParse($$"""[{"hostname":"app.alice.test","origin":"{{origin.Origin}}"}]""", null, null, out var services, out var problem), problem);
-        await using var agent = new TenantAgent(new ServiceAgentGroup(new ServiceAgentOptions
-        {
-            InviteToken = issued.Value.Token,
-            Edges = ServiceAgentOptions.EdgesOf(invite),
-            Services = services,
-            CaCertificatePath = first.Edge.CaPath,
-        }, NullLoggerFactory.Instance), Guid.Empty);
+        await using var edges = await TwoEdges.StartAsync(secondRecheck: TimeSpan.FromMilliseconds(200));
+        var (token, agent) = await edges.StartAgentAsync($$"""[{"hostname":"app.alice.test","origin":"{{origin.Origin}}"}]""", null);
+        await using var _ = agent;
         await agent.NextSyncedAsync();
         await agent.NextSyncedAsync();
-        Assert.NotNull(first.L4.Routes.FindHost("app.alice.test"));
-        Assert.NotNull(second.L4.Routes.FindHost("app.alice.test"));
+        Assert.NotNull(edges.First.L4.Routes.FindHost("app.alice.test"));
+        Assert.NotNull(edges.Second.L4.Routes.FindHost("app.alice.test"));
 
-        using var hub = new HubClient(first.Edge.ControlEndpoint, issued.Value.Token, first.Edge.CaPath);
+        using var hub = new HubClient(edges.First.Edge.ControlEndpoint, token, edges.First.Edge.CaPath);
         var deleted = await hub.SubmitEntryAsync(new SubmitEntryRequest("delete-hostname", "app.alice.test"), Ct);
 
         Assert.True(deleted.Ok, deleted.Error);
-        Assert.Null(first.L4.Routes.FindHost("app.alice.test"));
-        for (var attempt = 0; second.L4.Routes.FindHost("app.alice.test") is not null; attempt++)
+        Assert.Null(edges.First.L4.Routes.FindHost("app.alice.test"));
+        await Until.TrueAsync(() => edges.Second.L4.Routes.FindHost("app.alice.test") is null, "the second edge to drop the deleted hostname", cancellationToken: Ct);
+    }
+
+    /// <summary>Two in-process edges on one store (the second's ports on 127.0.0.2), and alice's agent on both.</summary>
+    private sealed class TwoEdges(L4Edge first, L4Edge second) : IAsyncDisposable
+    {
+        public L4Edge First { get; } = first;
+        public L4Edge Second { get; } = second;
+
+        public static async Task<TwoEdges> StartAsync(TimeSpan? secondRecheck = null)
         {
-            Assert.True(attempt < 200, "the second edge still routes the deleted hostname");
-            await Task.Delay(50, Ct);
+            var first = await L4Edge.StartAsync();
+            var shared = first.Edge.Server.Services.Options.DataDirectory;
+            var second = await L4Edge.StartAsync(
+                l4 => l4 with { PortBindAddress = IPAddress.Parse("127.0.0.2") },
+                edge => edge with { DataDirectory = shared, TokenRecheckInterval = secondRecheck ?? edge.TokenRecheckInterval });
+            return new TwoEdges(first, second);
+        }
+
+        /// <summary>An invite for alice naming both edges, and an agent serving the given services through it.</summary>
+        public async Task<(string Token, TenantAgent Agent)> StartAgentAsync(string? tls, string? tcp)
+        {
+            var issued = await InviteIssuer.IssueAsync(First.Edge.Server.Services.Store,
+                new CreateInviteRequest("alice", "*.alice.test", null, null, [First.Edge.ControlEndpoint.ToString(), Second.Edge.ControlEndpoint.ToString()]), Ct);
+            Assert.True(issued.Ok, issued.Message);
+            Assert.True(InviteToken.TryParse(issued.Value.Token, out var invite, out _));
+            Assert.True(AgentServiceConfig.TryParse(tls, tcp, null, out var services, out var problem), problem);
+            var agent = new TenantAgent(new ServiceAgentGroup(new ServiceAgentOptions
+            {
+                InviteToken = issued.Value.Token,
+                Edges = ServiceAgentOptions.EdgesOf(invite),
+                Services = services,
+                CaCertificatePath = First.Edge.CaPath,
+            }, NullLoggerFactory.Instance), Guid.Empty);
+            return (issued.Value.Token, agent);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Second.DisposeAsync();
+            await First.DisposeAsync();
         }
     }
 
